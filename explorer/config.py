@@ -1,0 +1,236 @@
+"""RunConfig: every knob of a run, its default and its bounds, in one frozen dataclass.
+
+One table (the dataclass fields and their metadata) feeds validation, the command line,
+the Streamlit sidebar and the URL, so a shared link reproduces a run, seed included.
+
+>>> cfg = RunConfig(cell="gru", hidden=64)
+>>> RunConfig.from_json(cfg.to_json()) == cfg
+True
+>>> cfg.to_query()
+{'cell': 'gru', 'hidden': '64'}
+>>> RunConfig(hidden=0)
+Traceback (most recent call last):
+...
+explorer.config.ConfigError: hidden: 0 is out of range; allowed 1 to 256
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields
+from typing import Any
+
+CELLS = {"rnn": "Vanilla RNN (tanh)", "lstm": "LSTM", "gru": "GRU"}
+TASKS = {
+    "sine_next": "Sine: next step over 50-point segments (free-running generation)",
+    "sine_window": "Noisy sine: predict the next value from a window",
+    "adding": "Adding problem (long-range memory)",
+}
+OPTIMIZERS = {"adam": "Adam", "sgd": "SGD with momentum 0.9"}
+CLIP_MODES = {"off": "Off", "norm": "By global norm", "value": "By value"}
+INITS = {
+    "default": "PyTorch default (uniform ±1/√H)",
+    "orthogonal": "Orthogonal W_hh",
+    "identity": "Identity W_hh + ReLU (IRNN, vanilla RNN only)",
+    "small_normal": "Normal(0, 0.001) for every weight (the tutorial's)",
+}
+SINE_WINDOW_MAX = 100  # leaves at least 100 windows of sine_window's 200-point series
+
+
+class ConfigError(ValueError):
+    """A bad value for one field; the message names the field and what is allowed."""
+
+    def __init__(self, name: str, message: str) -> None:
+        super().__init__(f"{name}: {message}")
+        self.field = name
+
+
+def _knob(
+    default: Any,
+    help: str,
+    *,
+    lo: float | None = None,
+    hi: float | None = None,
+    choices: Mapping[str, str] | None = None,
+) -> Any:
+    meta = {"help": help, "lo": lo, "hi": hi, "choices": choices}
+    return field(default=default, metadata=meta)
+
+
+@dataclass(frozen=True)
+class RunConfig:
+    """One training run. Bounds keep a run small enough to stay live on a 2-core CPU."""
+
+    task: str = _knob("sine_next", "what the network learns", choices=TASKS)
+    cell: str = _knob("rnn", "recurrent cell type", choices=CELLS)
+    hidden: int = _knob(32, "hidden units per layer", lo=1, hi=256)
+    layers: int = _knob(1, "stacked recurrent layers", lo=1, hi=3)
+    seq_len: int = _knob(50, "timesteps per sequence (the window, for sine_window)", lo=2, hi=500)
+    batch: int = _knob(32, "sequences per step (capped at the training set's size)", lo=1, hi=1024)
+    steps: int = _knob(1000, "optimizer steps in the run", lo=1, hi=100_000)
+    lr: float = _knob(0.01, "learning rate", lo=1e-6, hi=10.0)
+    optimizer: str = _knob("adam", "optimizer", choices=OPTIMIZERS)
+    clip: str = _knob("norm", "gradient clipping mode", choices=CLIP_MODES)
+    clip_value: float = _knob(
+        1.0, "clipping threshold (max global norm, or max |g|)", lo=1e-4, hi=1e4
+    )
+    init: str = _knob("default", "weight initialisation", choices=INITS)
+    whh_gain: float = _knob(
+        1.0, "multiplies W_hh after init; >1 pushes towards explosion", lo=0.0, hi=10.0
+    )
+    forget_bias: float = _knob(
+        0.0, "added to the LSTM forget-gate bias (+1 is the usual fix)", lo=-5.0, hi=5.0
+    )
+    tbptt: int = _knob(0, "truncated BPTT window in steps; 0 means full BPTT", lo=0, hi=500)
+    probe_every: int = _knob(
+        0, "measure gradient flow every k steps; 0 = auto (1, LSTM 25)", lo=0, hi=10_000
+    )
+    val_every: int = _knob(10, "evaluate the validation loss every k steps", lo=1, hi=10_000)
+    seed: int = _knob(0, "seeds the data, the weights and the batch order", lo=0, hi=2**31 - 1)
+
+    def __post_init__(self) -> None:
+        for f in fields(self):
+            object.__setattr__(self, f.name, _check(f, getattr(self, f.name)))
+        if self.init == "identity" and self.cell != "rnn":
+            raise ConfigError("init", "identity (IRNN) applies to the vanilla RNN only")
+        if self.task == "sine_window" and self.seq_len > SINE_WINDOW_MAX:
+            raise ConfigError(
+                "seq_len",
+                f"{self.seq_len} is out of range for sine_window "
+                f"(a window of the 200-point series); allowed 2 to "
+                f"{SINE_WINDOW_MAX}",
+            )
+
+    # -- derived -----------------------------------------------------------------
+    @property
+    def probe_interval(self) -> int:
+        """Steps between instrumented steps. Auto: an unrolled RNN or GRU step costs about
+        what the fused one does, so probe every step; only nn.LSTM is truly fused on the
+        CPU (its unrolled step costs 3-5x), so probe every 25th (bench/bench_probes.py)."""
+        if self.probe_every:
+            return self.probe_every
+        return 25 if self.cell == "lstm" else 1
+
+    @property
+    def nonlinearity(self) -> str:
+        return "relu" if self.init == "identity" else "tanh"
+
+    # -- serialisation ---------------------------------------------------------
+    def to_dict(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> RunConfig:
+        """Strict: unknown keys and bad values raise ConfigError."""
+        known = {f.name for f in fields(cls)}
+        unknown = sorted(set(data) - known)
+        if unknown:
+            raise ConfigError(unknown[0], f"unknown setting; known are {', '.join(sorted(known))}")
+        return cls(**dict(data))
+
+    def to_json(self) -> str:
+        return json.dumps(self.to_dict(), indent=2)
+
+    @classmethod
+    def from_json(cls, text: str) -> RunConfig:
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise ConfigError("config", f"not valid JSON ({exc.msg}, line {exc.lineno})") from exc
+        if not isinstance(data, dict):
+            raise ConfigError("config", "expected a JSON object of settings")
+        return cls.from_dict(data)
+
+    def to_query(self) -> dict[str, str]:
+        """Only the values that differ from the defaults, so links stay short."""
+        default = RunConfig()
+        return {
+            f.name: _format(getattr(self, f.name))
+            for f in fields(self)
+            if getattr(self, f.name) != getattr(default, f.name)
+        }
+
+    @classmethod
+    def from_query(cls, params: Mapping[str, Any]) -> tuple[RunConfig, list[str]]:
+        """Lenient: each bad or unknown parameter falls back to its default and yields a
+        warning naming it, so a mangled link still opens."""
+        known = {f.name: f for f in fields(cls)}
+        values: dict[str, Any] = {}
+        warnings: list[str] = []
+        for name, raw in params.items():
+            if name not in known:
+                continue  # other pages' parameters (preset, lang, ...) are not ours
+            if isinstance(raw, list | tuple):
+                raw = raw[-1] if raw else ""
+            try:
+                values[name] = _check(known[name], raw)
+            except ConfigError as exc:
+                warnings.append(
+                    f"URL parameter {exc}. Using the default {_format(known[name].default)!r}."
+                )
+        try:
+            return cls(**values), warnings
+        except ConfigError as exc:  # a combination that is invalid as a whole
+            values.pop(exc.field, None)
+            warnings.append(f"URL parameter {exc}. Using the default.")
+            try:
+                return cls(**values), warnings
+            except ConfigError:
+                return cls(), [*warnings, "URL parameters conflict; using all defaults."]
+
+    def replace(self, **changes: Any) -> RunConfig:
+        return dataclasses.replace(self, **changes)
+
+    def diff(self, other: RunConfig) -> list[str]:
+        """Names of the fields whose values differ."""
+        return [f.name for f in fields(self) if getattr(self, f.name) != getattr(other, f.name)]
+
+
+def field_spec(name: str) -> dataclasses.Field:
+    """The field object (with help, bounds and choices in .metadata) for one knob."""
+    for f in fields(RunConfig):
+        if f.name == name:
+            return f
+    raise KeyError(name)
+
+
+def _format(value: Any) -> str:
+    if isinstance(value, float):
+        return repr(value) if value != int(value) or abs(value) >= 1e16 else str(value)
+    return str(value)
+
+
+def _check(f: dataclasses.Field, value: Any) -> Any:
+    """Coerce a value (possibly a string from a URL or a command line) to the field's type
+    and check it against the field's bounds or choices."""
+    meta = f.metadata
+    kind = type(f.default)
+    if meta["choices"] is not None:
+        text = str(value).strip().lower()
+        if text not in meta["choices"]:
+            raise ConfigError(f.name, f"{value!r} is not one of {', '.join(meta['choices'])}")
+        return text
+    if isinstance(value, bool):
+        raise ConfigError(f.name, f"expected a number, got {value!r}")
+    try:
+        if kind is int:
+            number: float = float(value) if isinstance(value, str) else value
+            if isinstance(number, float):
+                if not number.is_integer():
+                    raise ValueError
+                number = int(number)
+            number = int(number)
+        else:
+            number = float(value)
+    except (TypeError, ValueError, OverflowError):
+        raise ConfigError(
+            f.name, f"expected {'a whole number' if kind is int else 'a number'}, got {value!r}"
+        ) from None
+    lo, hi = meta["lo"], meta["hi"]
+    if number != number or not (lo <= number <= hi):  # NaN fails both comparisons
+        raise ConfigError(
+            f.name, f"{_format(number)} is out of range; allowed {_format(lo)} to {_format(hi)}"
+        )
+    return number

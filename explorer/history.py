@@ -1,0 +1,115 @@
+"""A run's history: what every step, validation and probe recorded, in append-only lists.
+
+The trainer appends; a live run hands out `snapshot()` copies under a lock, and figures,
+the run folder and the command line only ever read those copies.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from explorer.probes import ProbeRecord, SpectrumRecord
+
+# Hidden-state snapshots are the bulky part of a history: (P, T, H) floats each.
+HIDDEN_BYTES_BUDGET = 16 * 2**20
+
+
+@dataclass(frozen=True)
+class StepRecord:
+    step: int  # 1-based: the number of optimizer steps taken after this one
+    loss: float
+    grad_norm: float  # global L2 norm before clipping
+    grad_norm_clipped: float  # after clipping (equal to grad_norm when not clipped)
+    clipped: bool
+    seconds: float  # wall time of the training step itself
+
+
+@dataclass(frozen=True)
+class HiddenRecord:
+    step: int
+    states: np.ndarray  # (P, T, H): top-layer hidden states of the probe sequences
+
+
+@dataclass
+class History:
+    steps: list[StepRecord] = field(default_factory=list)
+    val_steps: list[int] = field(default_factory=list)
+    val_losses: list[float] = field(default_factory=list)
+    probes: list[ProbeRecord] = field(default_factory=list)
+    hidden: list[HiddenRecord] = field(default_factory=list)
+    spectra: list[SpectrumRecord] = field(default_factory=list)
+    hidden_every: int = 1  # doubles whenever the snapshot budget fills: keeps them spread
+
+    def snapshot(self) -> History:
+        """Shallow copies of the lists; the records themselves are immutable."""
+        return History(
+            list(self.steps),
+            list(self.val_steps),
+            list(self.val_losses),
+            list(self.probes),
+            list(self.hidden),
+            list(self.spectra),
+            self.hidden_every,
+        )
+
+    def add_hidden(self, record: HiddenRecord) -> None:
+        self.hidden.append(record)
+        cap = max(4, HIDDEN_BYTES_BUDGET // max(record.states.nbytes, 1))
+        if len(self.hidden) > cap:  # thin out: keep the first, the last and every other
+            self.hidden = [*self.hidden[:-1:2], self.hidden[-1]]
+            self.hidden_every *= 2
+
+    # -- views -----------------------------------------------------------------------
+    @property
+    def last_step(self) -> int:
+        return self.steps[-1].step if self.steps else 0
+
+    def column(self, name: str) -> np.ndarray:
+        return np.asarray([getattr(r, name) for r in self.steps], dtype=float)
+
+    def metrics_frame(self) -> pd.DataFrame:
+        """One row per step; val_loss is NaN (empty in CSV) where not evaluated."""
+        frame = pd.DataFrame(
+            {
+                "step": [r.step for r in self.steps],
+                "loss": [r.loss for r in self.steps],
+                "val_loss": np.nan,
+                "grad_norm": [r.grad_norm for r in self.steps],
+                "grad_norm_clipped": [r.grad_norm_clipped for r in self.steps],
+                "clipped": [r.clipped for r in self.steps],
+                "seconds": [r.seconds for r in self.steps],
+            }
+        )
+        if self.val_steps and len(frame):
+            val = dict(zip(self.val_steps, self.val_losses, strict=True))
+            frame["val_loss"] = frame["step"].map(val)
+        return frame
+
+    def dh_matrix(self, layer: int = -1) -> tuple[np.ndarray, np.ndarray]:
+        """(probe steps (K,), ||dL/dh_t|| (K, T)) for one layer (default: the top)."""
+        steps = np.asarray([p.step for p in self.probes], dtype=int)
+        if not self.probes:
+            return steps, np.zeros((0, 0))
+        return steps, np.stack([p.dh[layer] for p in self.probes])
+
+    def dc_matrix(self, layer: int = -1) -> tuple[np.ndarray, np.ndarray] | None:
+        if not self.probes or self.probes[0].dc is None:
+            return None
+        steps = np.asarray([p.step for p in self.probes], dtype=int)
+        return steps, np.stack([p.dc[layer] for p in self.probes])
+
+    def clipped_fraction(self) -> float:
+        return float(np.mean([r.clipped for r in self.steps])) if self.steps else 0.0
+
+    def steps_per_second(self, window: int = 50) -> float:
+        """Over the last `window` steps, from their own timings (validation excluded)."""
+        recent = [r.seconds for r in self.steps[-window:]]
+        total = sum(recent)
+        return len(recent) / total if total > 0 else 0.0
+
+    def final_val_loss(self) -> float:
+        return self.val_losses[-1] if self.val_losses else math.nan

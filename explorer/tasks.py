@@ -1,0 +1,197 @@
+"""Data for every task behind one interface; all tensors are time-major, (T, B, F).
+
+Every batch is a pure function of (seed, step), so two runs with the same seed, or the
+variants of a comparison, see the same batches in the same order, and resuming a run
+continues its data stream exactly.
+
+>>> task = make_task(RunConfig(task="adding", seq_len=10, batch=4))
+>>> batch = task.train_batch(0)
+>>> tuple(batch.x.shape), tuple(batch.y.shape)
+((10, 4, 2), (4, 1))
+>>> bool(torch.equal(batch.x, task.train_batch(0).x))
+True
+"""
+
+from __future__ import annotations
+
+import math
+from abc import ABC, abstractmethod
+from dataclasses import dataclass
+from typing import Literal
+
+import numpy as np
+import torch
+
+from explorer.config import RunConfig
+
+Head = Literal["last", "every"]
+
+# Streams keep the train, validation and probe draws independent of each other.
+_TRAIN, _VAL = 0, 1
+SINE_DT = 10 / 49  # the tutorial's np.linspace(start, start + 10, 50)
+VAL_SIZE = 256  # evaluated every val_every steps: kept small so it stays cheap
+PROBE_SIZE = 8
+
+
+@dataclass(frozen=True)
+class Batch:
+    x: torch.Tensor  # (T, B, F) inputs
+    y: torch.Tensor  # (B, O) for a last-step head, (T, B, O) for an every-step head
+
+
+def _rng(seed: int, stream: int, step: int) -> np.random.Generator:
+    return np.random.default_rng([seed, stream, step])
+
+
+def _tensor(a: np.ndarray) -> torch.Tensor:
+    return torch.from_numpy(np.ascontiguousarray(a, dtype=np.float32))
+
+
+class Task(ABC):
+    """Base: a name, input/output sizes, a head placement, and three kinds of batch."""
+
+    name: str = ""
+    input_size: int = 1
+    output_size: int = 1
+    head: Head = "last"
+    baseline_name: str = "predict the mean"
+
+    def __init__(self, config: RunConfig) -> None:
+        self.config = config
+        self.seed = config.seed
+        self.seq_len = config.seq_len
+        self._val: Batch | None = None
+
+    @abstractmethod
+    def train_batch(self, step: int) -> Batch:
+        """The training batch of one step: a pure function of (seed, step)."""
+
+    @abstractmethod
+    def _make_val(self) -> Batch:
+        """The fixed validation set, drawn once."""
+
+    def val_batch(self) -> Batch:
+        if self._val is None:
+            self._val = self._make_val()
+        return self._val
+
+    def probe_batch(self) -> Batch:
+        """A few fixed validation sequences whose hidden states the probes record."""
+        val = self.val_batch()
+        n = min(PROBE_SIZE, val.x.shape[1])
+        y = val.y[:, :n] if self.head == "every" else val.y[:n]
+        return Batch(val.x[:, :n], y)
+
+    def loss(self, pred: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
+        """Mean squared error over every target element."""
+        return torch.nn.functional.mse_loss(pred, y)
+
+    def baseline_loss(self) -> float:
+        """Validation MSE of the trivial predictor that outputs the training mean."""
+        y = self.val_batch().y
+        return float(((y - self.target_mean()) ** 2).mean())
+
+    def target_mean(self) -> float:
+        return float(self.train_batch(0).y.mean())
+
+
+class AddingTask(Task):
+    """Hochreiter & Schmidhuber's adding problem: channel 0 holds U[0,1] values, channel 1
+    marks one position in each half; the target is the sum of the two marked values.
+    Predicting the mean (1) scores MSE Var(U1 + U2) = 1/6."""
+
+    name = "adding"
+    input_size = 2
+
+    def _draw(self, rng: np.random.Generator, n: int) -> Batch:
+        T = self.seq_len
+        values = rng.random((T, n))
+        first = rng.integers(0, T // 2, size=n)
+        second = rng.integers(T // 2, T, size=n)
+        marks = np.zeros((T, n))
+        cols = np.arange(n)
+        marks[first, cols] = 1.0
+        marks[second, cols] = 1.0
+        target = values[first, cols] + values[second, cols]
+        return Batch(_tensor(np.stack([values, marks], axis=-1)), _tensor(target[:, None]))
+
+    def train_batch(self, step: int) -> Batch:
+        return self._draw(_rng(self.seed, _TRAIN, step), self.config.batch)
+
+    def _make_val(self) -> Batch:
+        return self._draw(_rng(self.seed, _VAL, 0), VAL_SIZE)
+
+    def target_mean(self) -> float:
+        return 1.0
+
+
+class SineNextTask(Task):
+    """The tutorial's stateful sine model: segments of seq_len + 1 points of sin(phase + k dt)
+    with a random phase; the input is each point, the target the next one, at every step.
+    The trained model later generates the wave from its own outputs."""
+
+    name = "sine_next"
+    head = "every"
+    baseline_name = "predict 0 (the mean of a sine)"
+
+    def _draw(self, rng: np.random.Generator, n: int) -> Batch:
+        phase = rng.uniform(0.0, 2 * math.pi, size=n)
+        k = np.arange(self.seq_len + 1)[:, None]
+        wave = np.sin(phase[None, :] + k * SINE_DT)  # (T + 1, n)
+        return Batch(_tensor(wave[:-1, :, None]), _tensor(wave[1:, :, None]))
+
+    def train_batch(self, step: int) -> Batch:
+        return self._draw(_rng(self.seed, _TRAIN, step), self.config.batch)
+
+    def _make_val(self) -> Batch:
+        return self._draw(_rng(self.seed, _VAL, 0), VAL_SIZE)
+
+    def target_mean(self) -> float:
+        return 0.0
+
+
+class SineWindowTask(Task):
+    """The seed tutorial's regression: sin t for t in [0, 20) step 0.1 plus Gaussian noise
+    (sd 0.1); each window of seq_len values predicts the next value. The first 80% of the
+    windows train, the last 20% validate (a chronological split: no future leaks in).
+    The noise puts a floor of 0.01 under the validation MSE."""
+
+    name = "sine_window"
+    NOISE_SD = 0.1
+    TRAIN_FRACTION = 0.8
+
+    def __init__(self, config: RunConfig) -> None:
+        super().__init__(config)
+        self.t = np.arange(0.0, 20.0, 0.1)  # (200,)
+        self.clean = np.sin(self.t)
+        self.noisy = self.clean + _rng(self.seed, _VAL, 1).normal(0.0, self.NOISE_SD, self.t.size)
+        w = self.seq_len
+        n = self.t.size - w
+        windows = np.stack([self.noisy[i : i + w] for i in range(n)], axis=1)  # (w, n)
+        self._x = _tensor(windows[:, :, None])
+        self._y = _tensor(self.noisy[w:, None])
+        self.n_train = int(round(n * self.TRAIN_FRACTION))
+
+    def train_batch(self, step: int) -> Batch:
+        n, b = self.n_train, self.config.batch
+        if b >= n:  # full batch, fixed order
+            return Batch(self._x[:, :n], self._y[:n])
+        idx = torch.from_numpy(_rng(self.seed, _TRAIN, step).permutation(n)[:b])
+        return Batch(self._x[:, idx], self._y[idx])
+
+    def _make_val(self) -> Batch:
+        return Batch(self._x[:, self.n_train :], self._y[self.n_train :])
+
+    def target_mean(self) -> float:
+        return float(self._y[: self.n_train].mean())
+
+
+TASK_CLASSES: dict[str, type[Task]] = {
+    "adding": AddingTask,
+    "sine_next": SineNextTask,
+    "sine_window": SineWindowTask,
+}
+
+
+def make_task(config: RunConfig) -> Task:
+    return TASK_CLASSES[config.task](config)

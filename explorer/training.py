@@ -1,0 +1,167 @@
+"""One training step at a time: forward, backward, clip, step, record, guard.
+
+Most steps use the fused layer. Every `config.probe_interval` steps the step runs on the
+unrolled path instead, which yields the same parameter gradients (to float rounding)
+plus the exact total dL/dh_t for every t, so probing costs no extra forward or backward.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+
+import torch
+from torch import nn
+
+from explorer.config import RunConfig
+from explorer.history import HiddenRecord, History, StepRecord
+from explorer.models import RecurrentModel, build_model
+from explorer.probes import (
+    ProbeRecord,
+    SpectrumRecord,
+    global_grad_norm,
+    gradient_horizon,
+    param_grad_norms,
+    spectrum,
+    timestep_grad_norms,
+)
+from explorer.tasks import Task, make_task
+
+# Vanishing gradients are denormal floats; without flushing them a vanilla RNN at
+# T=200 trains ~3x slower (GUIDE §5).
+torch.set_flush_denormal(True)
+
+DIVERGED_LOSS = 1e12  # a finite loss this large has left any useful regime
+HIDDEN_SNAPSHOTS = 64  # aimed-for number of hidden-state snapshots over a run
+SPECTRUM_POINTS = 256  # aimed-for number of W_hh spectrum samples over a run
+
+
+def make_optimizer(config: RunConfig, params) -> torch.optim.Optimizer:
+    if config.optimizer == "sgd":
+        return torch.optim.SGD(params, lr=config.lr, momentum=0.9)
+    return torch.optim.Adam(params, lr=config.lr)
+
+
+def clip_gradients(params: list[nn.Parameter], mode: str, threshold: float) -> None:
+    if mode == "norm":
+        # Multiplies by min(1, threshold / (norm + 1e-6)): unclipped grads stay bit-identical.
+        torch.nn.utils.clip_grad_norm_(params, threshold)
+    elif mode == "value":
+        torch.nn.utils.clip_grad_value_(params, threshold)
+
+
+class Trainer:
+    """Owns a model, its optimizer, the data stream and the history of one run."""
+
+    def __init__(self, config: RunConfig, task: Task | None = None) -> None:
+        self.config = config
+        self.task = task if task is not None else make_task(config)
+        self.model: RecurrentModel = build_model(config, self.task)
+        self.params = list(self.model.parameters())
+        self.optimizer = make_optimizer(config, self.params)
+        self.history = History(hidden_every=max(1, math.ceil(config.steps / HIDDEN_SNAPSHOTS)))
+        self.step = 0  # optimizer steps taken
+        self.status = "ready"  # ready | completed | diverged
+        self.message = ""
+        self.spectrum_every = max(1, math.ceil(config.steps / SPECTRUM_POINTS))
+        self.probe = self.task.probe_batch()
+        self.record_hidden()
+        self.record_spectrum()
+
+    @property
+    def done(self) -> bool:
+        return self.status in ("completed", "diverged")
+
+    def is_probe_step(self, k: int) -> bool:
+        """Probe the first step, every interval-th after it, and the last."""
+        return (k - 1) % self.config.probe_interval == 0 or k == self.config.steps
+
+    def train_step(self) -> StepRecord | None:
+        """Take one optimizer step; None once the run is done or has just diverged."""
+        if self.done:
+            return None
+        cfg, k = self.config, self.step + 1
+        batch = self.task.train_batch(self.step)
+        probing = self.is_probe_step(k)
+        start = time.perf_counter()
+        self.optimizer.zero_grad(set_to_none=True)
+        if probing:
+            run = self.model.unrolled(batch.x, tbptt=cfg.tbptt, probe=True)
+            pred = run.y
+        else:
+            pred, _ = self.model(batch.x, tbptt=cfg.tbptt)
+        loss = self.task.loss(pred, batch.y)
+        loss_value = loss.item()
+        if not math.isfinite(loss_value) or loss_value > DIVERGED_LOSS:
+            return self._diverge(k, f"the loss became {loss_value:.4g}")
+        loss.backward()
+        grad_norm = global_grad_norm(self.params)
+        if not math.isfinite(grad_norm):
+            return self._diverge(k, f"the gradient norm became {grad_norm:.4g}")
+        param_norms = param_grad_norms(self.model) if probing else None
+        clip_gradients(self.params, cfg.clip, cfg.clip_value)
+        grad_norm_clipped = global_grad_norm(self.params) if cfg.clip != "off" else grad_norm
+        self.optimizer.step()
+        seconds = time.perf_counter() - start
+
+        self.step = k
+        record = StepRecord(
+            k, loss_value, grad_norm, grad_norm_clipped, grad_norm_clipped < grad_norm, seconds
+        )
+        self.history.steps.append(record)
+        if probing:
+            self.history.probes.append(self._probe_record(k, run, param_norms))
+        if k % cfg.val_every == 0 or k == cfg.steps or k == 1:
+            self.history.val_steps.append(k)
+            self.history.val_losses.append(self.evaluate())
+        if k % self.history.hidden_every == 0 or k == cfg.steps:
+            self.record_hidden()
+        if k % self.spectrum_every == 0 or k == cfg.steps:
+            self.record_spectrum()
+        if k == cfg.steps:
+            self.status = "completed"
+            self.message = f"Completed {k} steps."
+        return record
+
+    def run(self, max_steps: int | None = None, callback=None) -> None:
+        """Train until done (or for max_steps more steps), calling callback(record)."""
+        taken = 0
+        while not self.done and (max_steps is None or taken < max_steps):
+            record = self.train_step()
+            taken += 1
+            if callback is not None and record is not None:
+                callback(record)
+
+    def _diverge(self, k: int, what: str) -> None:
+        self.status = "diverged"
+        self.message = (
+            f"Diverged at step {k}: {what}. The history up to step {k - 1} is "
+            f"kept. Try a lower learning rate or turn on gradient clipping."
+        )
+        self.optimizer.zero_grad(set_to_none=True)
+        return None
+
+    def _probe_record(self, k: int, run, param_norms: dict[str, float]) -> ProbeRecord:
+        dh = tuple(timestep_grad_norms(e.grad) for e in run.eps_h)
+        dc = tuple(timestep_grad_norms(e.grad) for e in run.eps_c) if run.eps_c else None
+        return ProbeRecord(
+            step=k, dh=dh, dc=dc, param_norms=param_norms, horizon=gradient_horizon(dh[-1])
+        )
+
+    def record_spectrum(self) -> None:
+        spectra = [spectrum(w) for w in self.model.recurrent_matrices()]
+        self.history.spectra.append(
+            SpectrumRecord(self.step, tuple(s[0] for s in spectra), tuple(s[1] for s in spectra))
+        )
+
+    @torch.no_grad()
+    def evaluate(self) -> float:
+        val = self.task.val_batch()
+        pred, _ = self.model(val.x)
+        return self.task.loss(pred, val.y).item()
+
+    @torch.no_grad()
+    def record_hidden(self) -> None:
+        run = self.model.unrolled(self.probe.x)
+        states = run.hs[-1].permute(1, 0, 2).numpy().copy()  # (P, T, H)
+        self.history.add_hidden(HiddenRecord(self.step, states))
