@@ -170,7 +170,7 @@ class SineWindowTask(Task):
         windows = np.stack([self.noisy[i : i + w] for i in range(n)], axis=1)  # (w, n)
         self._x = _tensor(windows[:, :, None])
         self._y = _tensor(self.noisy[w:, None])
-        self.n_train = int(round(n * self.TRAIN_FRACTION))
+        self.n_train = round(n * self.TRAIN_FRACTION)
 
     def train_batch(self, step: int) -> Batch:
         n, b = self.n_train, self.config.batch
