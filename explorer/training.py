@@ -165,3 +165,11 @@ class Trainer:
         run = self.model.unrolled(self.probe.x)
         states = run.hs[-1].permute(1, 0, 2).numpy().copy()  # (P, T, H)
         self.history.add_hidden(HiddenRecord(self.step, states))
+
+
+def warm_up() -> None:
+    """Pay torch's one-off costs (lazy kernel and LAPACK initialisation, ~2 s on a
+    small CPU) before anyone presses Train, so the first chart point comes at once."""
+    for cell in ("rnn", "gru", "lstm"):
+        config = RunConfig(cell=cell, hidden=4, seq_len=4, batch=2, steps=2, probe_every=1)
+        Trainer(config).run()

@@ -1,0 +1,38 @@
+"""Entrypoint: page config, the shared sidebar (one RunConfig), navigation, status."""
+
+import streamlit as st
+import torch
+
+from explorer.texts import text
+from ui import session, sidebar
+
+torch.set_num_threads(1)  # one core per training thread; sessions share the machine
+
+st.set_page_config(page_title="RNN Gradient-Flow Explorer", page_icon="🌀", layout="wide")
+
+PAGES = [
+    st.Page("pages/train.py", title="Train", icon="📉", default=True),
+    st.Page("pages/gradient_flow.py", title="Gradient flow", icon="🌊"),
+    st.Page("pages/hidden_states.py", title="Hidden states", icon="🌀"),
+    st.Page("pages/learn.py", title="Learn", icon="📐"),
+]
+
+session.warm_up_in_background()
+sidebar.load_url_once()
+navigation = st.navigation(PAGES)
+controls_box = st.sidebar.container()  # above the settings, drawn once they are read
+config = sidebar.config_widgets()
+with controls_box:
+    sidebar.controls(config)
+sidebar.write_url(config)
+st.session_state["config"] = config
+
+for warning in st.session_state.pop("url_warnings", []):
+    st.warning(warning, icon="⚠️")
+
+snap = session.snapshot()
+if snap is not None and snap.state != "idle" and snap.config != config:
+    changed = ", ".join(snap.config.diff(config))
+    st.warning(text("status.changed", fields=changed), icon="🔁")
+
+navigation.run()

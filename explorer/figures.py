@@ -1,0 +1,423 @@
+"""Pure functions: a run's history (or an analysis result) -> a plotly Figure.
+
+They copy nothing they do not draw: long histories are thinned to a few hundred points
+per trace and heatmaps to a few hundred rows, so one live poll stays in tens of
+milliseconds and tens of kilobytes (GUIDE §6).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import plotly.graph_objects as go
+
+from explorer.analysis import PCAResult, Predictions
+from explorer.history import History
+
+MAX_POINTS = 600  # per line trace
+MAX_ROWS = 240  # per heatmap
+FLOOR = 1e-30  # log plots: float32 gradients underflow to exactly 0 far back in time
+COLORS = {
+    "train": "#1f77b4",
+    "val": "#ff7f0e",
+    "truth": "#444444",
+    "one_step": "#1f77b4",
+    "free": "#d62728",
+    "before": "#9467bd",
+    "after": "#2ca02c",
+}
+PALETTE = [
+    "#1f77b4",
+    "#ff7f0e",
+    "#2ca02c",
+    "#d62728",
+    "#9467bd",
+    "#8c564b",
+    "#e377c2",
+    "#7f7f7f",
+    "#bcbd22",
+    "#17becf",
+]
+
+
+def thin(n: int, max_points: int = MAX_POINTS) -> np.ndarray:
+    """Indices of at most max_points of n items, evenly spread, always keeping the last.
+
+    >>> thin(10, 4).tolist()
+    [0, 3, 6, 9]
+    """
+    if n <= max_points:
+        return np.arange(n)
+    return np.unique(np.linspace(0, n - 1, max_points).round().astype(int))
+
+
+def floored(values: np.ndarray) -> np.ndarray:
+    """Values for a log axis: zeros (underflow) drawn at FLOOR, non-finite left as gaps."""
+    v = np.asarray(values, dtype=float)
+    return np.where(np.isfinite(v), np.maximum(v, FLOOR), np.nan)
+
+
+def style(
+    fig: go.Figure, title: str, x: str, y: str, height: int = 380, font_size: int = 14
+) -> go.Figure:
+    fig.update_layout(
+        title={"text": title, "x": 0.0, "xanchor": "left"},
+        xaxis_title=x,
+        yaxis_title=y,
+        height=height,
+        template="plotly_white",
+        font={"size": font_size},
+        margin={"l": 60, "r": 20, "t": 50, "b": 50},
+        legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "xanchor": "right", "x": 1},
+        uirevision="keep",  # keep the user's zoom while live data streams in
+    )
+    return fig
+
+
+def empty(
+    title: str,
+    note: str = "Press Train to start: this chart fills in as it learns.",
+    height: int = 380,
+) -> go.Figure:
+    fig = go.Figure()
+    fig.add_annotation(
+        text=note,
+        showarrow=False,
+        x=0.5,
+        y=0.5,
+        xref="paper",
+        yref="paper",
+        font={"size": 15, "color": "#888"},
+    )
+    fig.update_xaxes(visible=False)
+    fig.update_yaxes(visible=False)
+    return style(fig, title, "", "", height)
+
+
+# -- loss and predictions --------------------------------------------------------------
+def loss_figure(
+    history: History,
+    log_y: bool = True,
+    baseline: float | None = None,
+    baseline_name: str = "predict the mean",
+) -> go.Figure:
+    if not history.steps:
+        return empty("Loss")
+    idx = thin(len(history.steps))
+    steps = np.asarray([history.steps[i].step for i in idx])
+    loss = np.asarray([history.steps[i].loss for i in idx])
+    fig = go.Figure()
+    fig.add_scatter(
+        x=steps,
+        y=loss,
+        name="train (batch)",
+        mode="lines",
+        line={"color": COLORS["train"], "width": 1.5},
+    )
+    if history.val_steps:
+        vi = thin(len(history.val_steps))
+        fig.add_scatter(
+            x=np.asarray(history.val_steps)[vi],
+            y=np.asarray(history.val_losses)[vi],
+            name="validation",
+            mode="lines+markers",
+            line={"color": COLORS["val"], "width": 2.5},
+            marker={"size": 4},
+        )
+    if baseline is not None and np.isfinite(baseline):
+        fig.add_hline(
+            y=baseline,
+            line={"dash": "dash", "color": "#888"},
+            annotation_text=f"baseline: {baseline_name} ({baseline:.3g})",
+            annotation_position="top right",
+        )
+    style(fig, "Loss (MSE)", "training step", "loss")
+    if log_y:
+        fig.update_yaxes(type="log")
+    return fig
+
+
+def prediction_figure(pred: Predictions | None) -> go.Figure:
+    if pred is None:
+        return empty("Prediction vs truth", "Only the sine tasks predict a curve.")
+    fig = go.Figure()
+    fig.add_scatter(
+        x=pred.t,
+        y=pred.truth,
+        name="truth",
+        mode="lines",
+        line={"color": COLORS["truth"], "width": 3},
+    )
+    fig.add_scatter(
+        x=pred.t,
+        y=pred.one_step,
+        name="one step ahead",
+        mode="lines",
+        line={"color": COLORS["one_step"], "width": 2},
+    )
+    fig.add_scatter(
+        x=pred.t,
+        y=pred.free_running,
+        name="free-running (own outputs)",
+        mode="lines",
+        line={"color": COLORS["free"], "width": 2, "dash": "dot"},
+    )
+    if pred.warmup > 0:
+        fig.add_vrect(
+            x0=pred.t[0],
+            x1=pred.t[min(pred.warmup, len(pred.t) - 1)],
+            fillcolor="#bbb",
+            opacity=0.2,
+            line_width=0,
+            annotation_text="warm-up on true inputs",
+            annotation_position="top left",
+        )
+    return style(fig, "Prediction vs truth", "t", "value")
+
+
+# -- gradient flow -----------------------------------------------------------------------
+def _grad_matrix(history: History, layer: int, kind: str):
+    if kind == "dc":
+        return history.dc_matrix(layer)
+    return history.dh_matrix(layer)
+
+
+def timestep_profile_figure(history: History, layer: int = -1, kind: str = "dh") -> go.Figure:
+    """||dL/dh_t|| (or ||dL/dc_t||) against t for the latest probe, the first probe faint
+    behind it, and the gradient horizon marked."""
+    symbol = "h" if kind == "dh" else "c"
+    title = f"‖dL/d{symbol}_t‖ across timesteps (total BPTT gradient)"
+    data = _grad_matrix(history, layer, kind)
+    if data is None or len(data[0]) == 0:
+        return empty(title)
+    steps, norms = data
+    t = np.arange(norms.shape[1])
+    fig = go.Figure()
+    if len(steps) > 1:
+        fig.add_scatter(
+            x=t,
+            y=floored(norms[0]),
+            name=f"step {steps[0]}",
+            mode="lines",
+            line={"color": "#bbb", "width": 2},
+        )
+    fig.add_scatter(
+        x=t,
+        y=floored(norms[-1]),
+        name=f"step {steps[-1]} (latest)",
+        mode="lines+markers",
+        line={"color": COLORS["train"], "width": 3},
+        marker={"size": 5},
+    )
+    horizon = history.probes[-1].horizon if kind == "dh" else None
+    if horizon is not None:
+        fig.add_vline(
+            x=horizon,
+            line={"dash": "dash", "color": COLORS["free"]},
+            annotation_text=f"horizon t={horizon}",
+            annotation_position="top right",
+        )
+    style(fig, title, "timestep t (loss at the right)", "norm (log)")
+    fig.update_yaxes(type="log", exponentformat="power")
+    return fig
+
+
+def heatmap_figure(
+    history: History, layer: int = -1, kind: str = "dh", zrange: tuple[float, float] | None = None
+) -> go.Figure:
+    """log10 ||dL/dh_t|| over (training step, timestep): vanishing shows as a dark left
+    edge, exploding as a bright one."""
+    symbol = "h" if kind == "dh" else "c"
+    title = f"log10 ‖dL/d{symbol}_t‖ over training"
+    data = _grad_matrix(history, layer, kind)
+    if data is None or len(data[0]) == 0:
+        return empty(title)
+    steps, norms = data
+    rows = thin(len(steps), MAX_ROWS)
+    z = np.log10(floored(norms[rows]))
+    fig = go.Figure(
+        go.Heatmap(
+            z=z,
+            x=np.arange(norms.shape[1]),
+            y=steps[rows],
+            colorscale="Viridis",
+            zmin=zrange[0] if zrange else None,
+            zmax=zrange[1] if zrange else None,
+            colorbar={"title": {"text": "log10"}},
+            hovertemplate="t=%{x}<br>step %{y}<br>log10 norm %{z:.2f}<extra></extra>",
+        )
+    )
+    return style(fig, title, "timestep t", "training step")
+
+
+def param_norms_figure(history: History) -> go.Figure:
+    title = "Gradient norm per parameter"
+    if not history.probes:
+        return empty(title)
+    idx = thin(len(history.probes))
+    steps = [history.probes[i].step for i in idx]
+    fig = go.Figure()
+    for n, name in enumerate(history.probes[0].param_norms):
+        values = [history.probes[i].param_norms[name] for i in idx]
+        fig.add_scatter(
+            x=steps,
+            y=floored(values),
+            name=name,
+            mode="lines",
+            line={"color": PALETTE[n % len(PALETTE)]},
+        )
+    style(fig, title, "training step", "‖dL/dW‖ (log)")
+    fig.update_yaxes(type="log", exponentformat="power")
+    fig.update_layout(legend={"orientation": "v", "y": 1, "x": 1.02, "xanchor": "left"})
+    return fig
+
+
+def clipping_figure(history: History, mode: str, threshold: float) -> go.Figure:
+    title = "Global gradient norm, before and after clipping"
+    if not history.steps:
+        return empty(title)
+    idx = thin(len(history.steps))
+    steps = [history.steps[i].step for i in idx]
+    fig = go.Figure()
+    fig.add_scatter(
+        x=steps,
+        y=floored([history.steps[i].grad_norm for i in idx]),
+        name="before clipping",
+        mode="lines",
+        line={"color": COLORS["before"], "width": 1.5},
+    )
+    fig.add_scatter(
+        x=steps,
+        y=floored([history.steps[i].grad_norm_clipped for i in idx]),
+        name="after clipping",
+        mode="lines",
+        line={"color": COLORS["after"], "width": 1.5},
+    )
+    if mode == "norm":
+        fig.add_hline(
+            y=threshold,
+            line={"dash": "dash", "color": "#d62728"},
+            annotation_text=f"threshold {threshold:g}",
+        )
+    fraction = history.clipped_fraction()
+    note = {
+        "off": "clipping off",
+        "norm": f"clipped {fraction:.0%} of steps",
+        "value": f"clipped by value (|g| ≤ {threshold:g}) on {fraction:.0%} of steps",
+    }[mode]
+    style(fig, f"{title} — {note}", "training step", "‖g‖ (log)")
+    fig.update_yaxes(type="log", exponentformat="power")
+    return fig
+
+
+def spectrum_figure(history: History) -> go.Figure:
+    title = "Spectral radius of the recurrent weights"
+    if not history.spectra:
+        return empty(title)
+    steps = [s.step for s in history.spectra]
+    fig = go.Figure()
+    layers = len(history.spectra[0].spectral_radius)
+    for layer in range(layers):
+        color = PALETTE[layer % len(PALETTE)]
+        fig.add_scatter(
+            x=steps,
+            y=[s.spectral_radius[layer] for s in history.spectra],
+            name=f"ρ(W_hh) layer {layer}",
+            mode="lines",
+            line={"color": color},
+        )
+        fig.add_scatter(
+            x=steps,
+            y=[s.sigma_max[layer] for s in history.spectra],
+            name=f"σ_max layer {layer}",
+            mode="lines",
+            line={"color": color, "dash": "dot"},
+        )
+    fig.add_hline(
+        y=1.0,
+        line={"dash": "dash", "color": "#888"},
+        annotation_text="1: the edge between vanishing and exploding",
+    )
+    return style(fig, title, "training step", "value")
+
+
+# -- hidden states and Jacobians ------------------------------------------------------------
+def pca_figure(pca: PCAResult | None, dims: int = 2) -> go.Figure:
+    title = "Hidden-state trajectories (PCA)"
+    if pca is None or pca.coords.size == 0:
+        return empty(title)
+    k = pca.coords.shape[-1]
+    dims = min(dims, k)
+    P, T = pca.coords.shape[:2]
+    t = np.arange(T)
+    fig = go.Figure()
+    for p in range(P):
+        xyz = pca.coords[p]
+        common = {
+            "name": f"sequence {p}",
+            "showlegend": False,
+            "line": {"color": "rgba(120,120,120,0.5)", "width": 2},
+            "marker": {
+                "color": t,
+                "colorscale": "Plasma",
+                "size": 5,
+                "colorbar": {"title": {"text": "t"}} if p == 0 else None,
+                "showscale": p == 0,
+            },
+            "mode": "lines+markers",
+            "text": [f"t={i}" for i in t],
+        }
+        if dims == 3:
+            fig.add_scatter3d(x=xyz[:, 0], y=xyz[:, 1], z=xyz[:, 2], **common)
+        elif dims == 2:
+            fig.add_scatter(x=xyz[:, 0], y=xyz[:, 1], **common)
+        else:
+            fig.add_scatter(x=t, y=xyz[:, 0], **common)
+    ev = ", ".join(f"PC{i + 1} {r:.0%}" for i, r in enumerate(pca.explained[:dims]))
+    full = f"{title} at step {pca.step} — explained variance {ev}"
+    if dims == 3:
+        style(fig, full, "", "", height=520)
+        fig.update_layout(scene={"xaxis_title": "PC1", "yaxis_title": "PC2", "zaxis_title": "PC3"})
+        return fig
+    if dims == 2:
+        return style(fig, full, "PC1", "PC2", height=480)
+    return style(fig, full, "timestep t", "PC1", height=480)
+
+
+def jacobian_figure(norms: np.ndarray, dh_ratio: np.ndarray | None = None) -> go.Figure:
+    """Each step's ‖∂h_t/∂h_{t-1}‖ and their running product back from the last step:
+    the bound on how much gradient survives the trip from T back to t."""
+    title = "One-step Jacobian norms and their product"
+    if norms is None or len(norms) == 0:
+        return empty(title)
+    t = np.arange(1, len(norms) + 1)
+    product = np.cumprod(norms[::-1])[::-1]  # prod_{k=t}^{T-1} ||J_k||
+    fig = go.Figure()
+    fig.add_bar(x=t, y=norms, name="‖∂h_t/∂h_{t−1}‖₂", marker={"color": COLORS["train"]})
+    fig.add_scatter(
+        x=t - 1,
+        y=floored(product),
+        name="product from t to T (bound)",
+        mode="lines",
+        line={"color": COLORS["free"], "width": 3},
+        yaxis="y2",
+    )
+    if dh_ratio is not None:
+        fig.add_scatter(
+            x=np.arange(len(dh_ratio)),
+            y=floored(dh_ratio),
+            name="measured ‖dL/dh_t‖ / ‖dL/dh_T‖",
+            mode="lines",
+            line={"color": COLORS["after"], "width": 2, "dash": "dot"},
+            yaxis="y2",
+        )
+    style(fig, title, "timestep t", "‖J_t‖")
+    fig.update_layout(
+        yaxis2={
+            "overlaying": "y",
+            "side": "right",
+            "type": "log",
+            "exponentformat": "power",
+            "title": "product (log)",
+        }
+    )
+    return fig

@@ -1,0 +1,1 @@
+"""Streamlit glue: widgets and session state. Everything else lives in explorer/."""

@@ -1,0 +1,198 @@
+"""The shared sidebar: one widget per RunConfig field, synced with the URL, plus controls.
+
+Widget keys are "cfg_<field>". On a session's first run the URL's query parameters seed
+them (bad ones warn and fall back); on every run the URL is rewritten from the config,
+so the address bar is always a link that reproduces the run.
+"""
+
+from __future__ import annotations
+
+from dataclasses import fields
+
+import streamlit as st
+
+from explorer.config import CELLS, CLIP_MODES, INITS, OPTIMIZERS, TASKS, ConfigError, RunConfig
+from explorer.config import field_spec as spec
+from ui import session
+
+PREFIX = "cfg_"
+DEFAULTS_BY_TASK = {"sine_window": {"seq_len": 5}, "adding": {"seq_len": 100}}
+
+
+def key(name: str) -> str:
+    return PREFIX + name
+
+
+def load_url_once() -> None:
+    """Seed the widgets from the URL on the session's first run."""
+    if st.session_state.get("url_loaded"):
+        return
+    config, warnings = RunConfig.from_query(st.query_params.to_dict())
+    for f in fields(RunConfig):
+        st.session_state[key(f.name)] = getattr(config, f.name)
+    st.session_state["url_warnings"] = warnings
+    st.session_state["url_loaded"] = True
+    st.session_state["last_valid_config"] = config
+
+
+def write_url(config: RunConfig) -> None:
+    wanted = config.to_query()
+    for f in fields(RunConfig):
+        if f.name in wanted:
+            if st.query_params.get(f.name) != wanted[f.name]:
+                st.query_params[f.name] = wanted[f.name]
+        elif f.name in st.query_params:
+            del st.query_params[f.name]
+
+
+def _help(name: str) -> str:
+    meta = spec(name).metadata
+    bounds = f" ({meta['lo']:g} to {meta['hi']:g})" if meta["lo"] is not None else ""
+    return meta["help"].capitalize() + bounds
+
+
+def _number(
+    label: str, name: str, step: float | int, fmt: str | None = None, disabled: bool = False
+) -> None:
+    meta = spec(name).metadata
+    is_int = isinstance(spec(name).default, int)
+    lo = int(meta["lo"]) if is_int else float(meta["lo"])
+    hi = int(meta["hi"]) if is_int else float(meta["hi"])
+    st.number_input(
+        label,
+        min_value=lo,
+        max_value=hi,
+        step=step,
+        format=fmt,
+        key=key(name),
+        help=_help(name),
+        disabled=disabled,
+    )
+
+
+def _choice(label: str, name: str, options: dict[str, str], radio: bool = False) -> None:
+    if radio:
+        st.radio(
+            label,
+            list(options),
+            format_func=options.get,
+            key=key(name),
+            horizontal=True,
+            help=_help(name),
+        )
+    else:
+        st.selectbox(label, list(options), format_func=options.get, key=key(name), help=_help(name))
+
+
+def _task_changed() -> None:
+    """Give a task its natural sequence length when the user switches to it."""
+    task = st.session_state[key("task")]
+    defaults = {**{"seq_len": 50}, **DEFAULTS_BY_TASK.get(task, {})}
+    for name, value in defaults.items():
+        st.session_state[key(name)] = value
+
+
+def config_widgets() -> RunConfig:
+    """Draw the settings; return the config they describe (or the last valid one, with an
+    error shown, when the combination is invalid)."""
+    sb = st.sidebar
+    with sb.expander("Model and task", expanded=True):
+        st.selectbox(
+            "Task",
+            list(TASKS),
+            format_func=TASKS.get,
+            key=key("task"),
+            help=_help("task"),
+            on_change=_task_changed,
+        )
+        _choice("Cell", "cell", CELLS, radio=True)
+        st.slider("Hidden units", 1, 256, key=key("hidden"), help=_help("hidden"))
+        st.slider("Layers", 1, 3, key=key("layers"), help=_help("layers"))
+        st.slider("Sequence length T", 2, 500, key=key("seq_len"), help=_help("seq_len"))
+    with sb.expander("Optimisation", expanded=True):
+        _number("Learning rate", "lr", step=0.001, fmt="%g")
+        _choice("Optimizer", "optimizer", OPTIMIZERS, radio=True)
+        _choice("Gradient clipping", "clip", CLIP_MODES, radio=True)
+        _number(
+            "Clipping threshold",
+            "clip_value",
+            step=0.1,
+            fmt="%g",
+            disabled=st.session_state.get(key("clip")) == "off",
+        )
+        _number("Steps", "steps", step=100)
+        _number("Batch size", "batch", step=8)
+    with sb.expander("Initialisation"):
+        _choice("Initialisation", "init", INITS)
+        _number("W_hh gain", "whh_gain", step=0.1, fmt="%g")
+        _number(
+            "LSTM forget-gate bias",
+            "forget_bias",
+            step=0.5,
+            fmt="%g",
+            disabled=st.session_state.get(key("cell")) != "lstm",
+        )
+    with sb.expander("Advanced"):
+        _number("Truncated BPTT window (0 = full)", "tbptt", step=1)
+        _number("Probe every k steps (0 = auto)", "probe_every", step=1)
+        _number("Validate every k steps", "val_every", step=1)
+        _number("Seed", "seed", step=1)
+    values = {f.name: st.session_state.get(key(f.name), f.default) for f in fields(RunConfig)}
+    try:
+        config = RunConfig(**values)
+    except ConfigError as exc:
+        sb.error(f"Invalid settings, {exc}. The last valid settings stay in use.")
+        return st.session_state.get("last_valid_config", RunConfig())
+    st.session_state["last_valid_config"] = config
+    return config
+
+
+def controls(config: RunConfig) -> None:
+    """Train / Pause / Resume / Step / Stop / Reset, depending on the run's state."""
+    snap = session.snapshot()
+    state = snap.state if snap is not None else "idle"
+    c1, c2, c3 = st.columns(3)
+    if state in ("starting", "running"):
+        c1.button("Pause", on_click=session.pause, key="btn_pause", width="stretch")
+    elif state == "paused":
+        c1.button(
+            "Resume",
+            on_click=session.train,
+            args=(snap.config,),
+            key="btn_resume",
+            type="primary",
+            width="stretch",
+        )
+    else:
+        c1.button(
+            "Train",
+            on_click=session.train,
+            args=(config,),
+            key="btn_train",
+            type="primary",
+            width="stretch",
+        )
+    c2.button(
+        "Step",
+        on_click=session.step,
+        args=(config,),
+        key="btn_step",
+        width="stretch",
+        disabled=state in ("completed", "diverged", "stopped", "error"),
+        help="Take a single optimizer step, then pause.",
+    )
+    c3.button(
+        "Stop",
+        on_click=session.stop,
+        key="btn_stop",
+        width="stretch",
+        disabled=state not in ("starting", "running", "paused"),
+    )
+    st.button(
+        "Reset",
+        on_click=session.reset,
+        args=(config,),
+        key="btn_reset",
+        width="stretch",
+        help="Discard this run and start fresh with the settings.",
+    )

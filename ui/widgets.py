@@ -1,0 +1,75 @@
+"""Small page helpers: place a chart with its explanation, show the run's status."""
+
+from __future__ import annotations
+
+import plotly.graph_objects as go
+import streamlit as st
+
+from explorer.live import Snapshot
+from explorer.texts import text
+from ui import session
+
+# Plotly's own modebar carries the PNG export; scale 2 gives a crisp projector image.
+PLOT_CONFIG = {
+    "displaylogo": False,
+    "toImageButtonOptions": {"format": "png", "scale": 2},
+}
+STATE_ICONS = {
+    "idle": "⚪",
+    "starting": "🟡",
+    "running": "🟢",
+    "paused": "⏸️",
+    "completed": "✅",
+    "diverged": "💥",
+    "stopped": "⏹️",
+    "error": "❌",
+}
+
+
+def chart(fig: go.Figure, key: str, help_id: str | None = None) -> None:
+    st.plotly_chart(fig, key=key, config=PLOT_CONFIG, width="stretch")
+    if help_id is not None:
+        with st.popover("What am I seeing?"):
+            st.markdown(text(help_id))
+
+
+def status_line(snap: Snapshot | None) -> None:
+    if snap is None:
+        st.info("⚪ idle: press **Train** in the sidebar to start a run.")
+        return
+    parts = [
+        f"{STATE_ICONS.get(snap.state, '')} **{snap.state}**",
+        f"step {snap.step} / {snap.steps_total}",
+    ]
+    if snap.history.steps:
+        parts.append(f"{snap.steps_per_second:.0f} steps/s")
+        parts.append(f"loss {snap.loss:.4g}")
+    if snap.val_loss is not None:
+        parts.append(f"val {snap.val_loss:.4g}")
+    line = " · ".join(parts)
+    if snap.state in ("diverged", "error"):
+        st.error(f"{line}\n\n{snap.message}")
+    elif snap.message and snap.state in ("stopped", "completed", "paused", "starting"):
+        st.info(f"{line} — {snap.message}")
+    else:
+        st.info(line)
+    if snap.steps_total:
+        st.progress(min(1.0, snap.step / snap.steps_total))
+
+
+def live(body, every: float | None = None) -> None:
+    """Draw the status line and body(snapshot) in one fragment that redraws 4 times a
+    second while the run trains (or every `every` s), and triggers one full rerun when
+    the run stops, so the buttons update. One fragment per page: each rerun costs."""
+    started_active = (snap := session.snapshot()) is not None and snap.active
+    interval = session.live_interval(snap)
+
+    @st.fragment(run_every=max(interval, every or 0) if interval else None)
+    def _fragment() -> None:
+        current = session.snapshot()
+        if started_active and (current is None or not current.active):
+            st.rerun()
+        status_line(current)
+        body(current)
+
+    _fragment()
