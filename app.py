@@ -8,13 +8,15 @@ from ui import session, sidebar
 
 torch.set_num_threads(1)  # one core per training thread; sessions share the machine
 
-st.set_page_config(page_title="RNN Gradient-Flow Explorer", page_icon="🌀", layout="wide")
+st.set_page_config(
+    page_title="RNN Gradient-Flow Explorer", page_icon=":material/waves:", layout="wide"
+)
 
 PAGES = [
-    st.Page("pages/train.py", title="Train", icon="📉", default=True),
-    st.Page("pages/gradient_flow.py", title="Gradient flow", icon="🌊"),
-    st.Page("pages/hidden_states.py", title="Hidden states", icon="🌀"),
-    st.Page("pages/learn.py", title="Learn", icon="📐"),
+    st.Page("pages/train.py", title="Train", icon=":material/show_chart:", default=True),
+    st.Page("pages/gradient_flow.py", title="Gradient flow", icon=":material/waves:"),
+    st.Page("pages/hidden_states.py", title="Hidden states", icon=":material/scatter_plot:"),
+    st.Page("pages/learn.py", title="Learn", icon=":material/function:"),
 ]
 
 session.warm_up_in_background()
@@ -28,11 +30,11 @@ sidebar.write_url(config)
 st.session_state["config"] = config
 
 for warning in st.session_state.pop("url_warnings", []):
-    st.warning(warning, icon="⚠️")
+    st.warning(warning, icon=":material/warning:")
 
 snap = session.snapshot()
 if snap is not None and snap.state != "idle" and snap.config != config:
     changed = ", ".join(snap.config.diff(config))
-    st.warning(text("status.changed", fields=changed), icon="🔁")
+    st.warning(text("status.changed", fields=changed), icon=":material/restart_alt:")
 
 navigation.run()

@@ -29,7 +29,9 @@ ACTIVE = ("starting", "running")
 FINISHED = ("completed", "diverged", "stopped", "error")
 PUBLISH_SECONDS = 0.05  # history copies at most this often (a copy costs ~0.1-1 ms)
 EXTRAS_SECONDS = 0.5  # predictions and a weights copy at most this often
-IDLE_TIMEOUT = 600.0
+# A visible page polls 4 times a second; a background tab is throttled to about once a
+# minute. A running run nobody has polled for this long is orphaned: stop it.
+IDLE_TIMEOUT = 300.0
 
 
 @dataclass(frozen=True)
@@ -179,7 +181,7 @@ class LiveRun:
                 with self._cond:
                     while self._should_wait():
                         self._cond.wait(timeout=1.0)
-                        if time.monotonic() - self._last_touch > self.idle_timeout:
+                        if self._idle():
                             self._stop_idle()
                     if self._stop:
                         break
@@ -200,7 +202,7 @@ class LiveRun:
                     last_extras = now if extras else last_extras
                 if trainer.done:
                     break
-                if now - self._last_touch > self.idle_timeout:
+                if self._idle():
                     with self._cond:
                         self._stop_idle()
         except Exception as exc:  # a bug or a resource error: this run ends, the server lives
@@ -215,6 +217,11 @@ class LiveRun:
 
     def _should_wait(self) -> bool:
         return not self._stop and self._state == "paused" and self._pending_steps <= 0
+
+    def _idle(self) -> bool:
+        # A paused run costs no CPU, only memory: give its reader six times longer.
+        limit = self.idle_timeout * (6 if self._state == "paused" else 1)
+        return time.monotonic() - self._last_touch > limit
 
     def _stop_idle(self) -> None:
         self._stop = True

@@ -66,8 +66,8 @@ def body(snap: Snapshot | None) -> None:
     widgets.chart(figures.spectrum_figure(h), "gf_spectrum", "chart.spectrum")
 
 
-def _horizon(horizon: int | None, T: int) -> str:
-    return "–" if horizon is None else f"t = {horizon} ({T - 1 - horizon} steps back)"
+def _reach(horizon: int | None, T: int) -> str:
+    return "–" if horizon is None else f"{T - 1 - horizon} / {T - 1} steps"
 
 
 widgets.live(body)

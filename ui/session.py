@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import weakref
 
 import streamlit as st
 
@@ -11,6 +12,7 @@ from explorer.live import FINISHED, LiveRun, Snapshot
 from explorer.training import warm_up
 
 RUN_KEY = "live_run"
+GUARD_KEY = "live_run_guard"
 POLL_SECONDS = 0.25  # 4 redraws a second while a run trains
 
 
@@ -20,6 +22,10 @@ def warm_up_in_background() -> threading.Thread:
     thread = threading.Thread(target=warm_up, daemon=True, name="warm-up")
     thread.start()
     return thread
+
+
+class _SessionGuard:
+    """Lives exactly as long as the session's state."""
 
 
 def current_run() -> LiveRun | None:
@@ -38,6 +44,11 @@ def replace_run(config: RunConfig) -> LiveRun:
         old.stop("Replaced by a new run.")
     run = LiveRun(config)
     st.session_state[RUN_KEY] = run
+    # When Streamlit drops the session, its state goes and the guard with it: stop the
+    # thread then (the heartbeat in LiveRun catches what this misses).
+    guard = _SessionGuard()
+    weakref.finalize(guard, run.stop, "Session ended.")
+    st.session_state[GUARD_KEY] = guard
     return run
 
 

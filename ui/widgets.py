@@ -35,7 +35,7 @@ def chart(fig: go.Figure, key: str, help_id: str | None = None) -> None:
 
 def status_line(snap: Snapshot | None) -> None:
     if snap is None:
-        st.info("⚪ idle: press **Train** in the sidebar to start a run.")
+        st.info(f"{STATE_ICONS['idle']} **idle** · press **Train** in the sidebar to start.")
         return
     parts = [
         f"{STATE_ICONS.get(snap.state, '')} **{snap.state}**",
