@@ -32,12 +32,13 @@ def body(snap: Snapshot | None) -> None:
         T = len(last.dh[-1])
         cols = st.columns(4)
         cols[0].metric(
-            "Gradient horizon now",
-            _horizon(last.horizon, T),
-            help="Earliest timestep whose ‖dL/dh_t‖ is at least 1/1000 of the "
-            "last step's; 0 means the gradient reaches all the way back.",
+            "Gradient reach now",
+            _reach(last.horizon, T),
+            help="How many steps back the gradient reaches: the gradient horizon is the "
+            "earliest t whose ‖dL/dh_t‖ is at least 1/1000 of the last step's. All T − 1 "
+            "steps back means it reaches the first input.",
         )
-        cols[1].metric("Horizon at the first probe", _horizon(first.horizon, T))
+        cols[1].metric(f"Reach at step {first.step}", _reach(first.horizon, T))
         ratio = last.dh[-1][0] / last.dh[-1][-1] if last.dh[-1][-1] > 0 else float("nan")
         cols[2].metric("‖dL/dh_0‖ / ‖dL/dh_T‖", f"{ratio:.2e}")
         cols[3].metric("Clipped steps", f"{h.clipped_fraction():.0%}")
