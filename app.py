@@ -13,10 +13,10 @@ st.set_page_config(
 )
 
 PAGES = [
-    st.Page("pages/train.py", title="Train", icon=":material/show_chart:", default=True),
-    st.Page("pages/gradient_flow.py", title="Gradient flow", icon=":material/waves:"),
-    st.Page("pages/hidden_states.py", title="Hidden states", icon=":material/scatter_plot:"),
-    st.Page("pages/learn.py", title="Learn", icon=":material/function:"),
+    st.Page("views/train.py", title="Train", icon=":material/show_chart:", default=True),
+    st.Page("views/gradient_flow.py", title="Gradient flow", icon=":material/waves:"),
+    st.Page("views/hidden_states.py", title="Hidden states", icon=":material/scatter_plot:"),
+    st.Page("views/learn.py", title="Learn", icon=":material/function:"),
 ]
 
 session.warm_up_in_background()

@@ -104,11 +104,17 @@ class LiveRun:
             self._cond.notify_all()
 
     def pause(self) -> None:
+        """Returns once the step in progress (if any) has finished and been published,
+        so the snapshot shows exactly where the run stopped."""
         with self._cond:
-            if self._state in ACTIVE:
-                self._state = "paused"
-                self._message = "Paused."
-                self._publish_state()
+            if self._state not in ACTIVE:
+                return
+            self._state = "paused"
+            self._message = "Paused."
+            self._publish_state()
+        with self._train_lock:
+            if self._trainer is not None:
+                self._publish(self._trainer, extras=True)
 
     def step_once(self) -> None:
         """One optimizer step, then paused (starts the thread if needed)."""

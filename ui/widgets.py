@@ -15,14 +15,14 @@ PLOT_CONFIG = {
     "toImageButtonOptions": {"format": "png", "scale": 2},
 }
 STATE_ICONS = {
-    "idle": "⚪",
-    "starting": "🟡",
-    "running": "🟢",
-    "paused": "⏸️",
-    "completed": "✅",
-    "diverged": "💥",
-    "stopped": "⏹️",
-    "error": "❌",
+    "idle": ":material/radio_button_unchecked:",
+    "starting": ":material/hourglass_top:",
+    "running": ":material/play_circle:",
+    "paused": ":material/pause_circle:",
+    "completed": ":material/check_circle:",
+    "diverged": ":material/error:",
+    "stopped": ":material/stop_circle:",
+    "error": ":material/report:",
 }
 
 
