@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from typing import Any
@@ -34,7 +35,7 @@ INITS = {
     "default": "PyTorch default (uniform ±1/√H)",
     "orthogonal": "Orthogonal W_hh",
     "identity": "Identity W_hh + ReLU (IRNN, vanilla RNN only)",
-    "small_normal": "Normal(0, 0.001) for every weight (the tutorial's)",
+    "small_normal": "Normal(0, 0.001) for the recurrent weights (the tutorial's)",
 }
 SINE_WINDOW_MAX = 100  # leaves at least 100 windows of sine_window's 200-point series
 
@@ -197,9 +198,10 @@ def field_spec(name: str) -> dataclasses.Field:
 
 
 def _format(value: Any) -> str:
-    if isinstance(value, float):
-        return repr(value) if value != int(value) or abs(value) >= 1e16 else str(value)
-    return str(value)
+    """A value as it reads in a URL or a message: 0.01, 64, 1.0, nan."""
+    if isinstance(value, float) and math.isfinite(value) and value == int(value):
+        return str(value) if abs(value) < 1e16 else repr(value)
+    return repr(value) if isinstance(value, float) else str(value)
 
 
 def _check(f: dataclasses.Field, value: Any) -> Any:

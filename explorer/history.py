@@ -16,6 +16,8 @@ from explorer.probes import ProbeRecord, SpectrumRecord
 
 # Hidden-state snapshots are the bulky part of a history: (P, T, H) floats each.
 HIDDEN_BYTES_BUDGET = 16 * 2**20
+# Probe records: a 100k-step run probed every step would otherwise hold 100k x T norms.
+MAX_PROBES = 4096
 
 
 @dataclass(frozen=True)
@@ -55,6 +57,11 @@ class History:
             list(self.spectra),
             self.hidden_every,
         )
+
+    def add_probe(self, record: ProbeRecord) -> None:
+        self.probes.append(record)
+        if len(self.probes) > MAX_PROBES:  # thin out as add_hidden does; charts show <= 240
+            self.probes = [*self.probes[:-1:2], self.probes[-1]]
 
     def add_hidden(self, record: HiddenRecord) -> None:
         self.hidden.append(record)

@@ -27,10 +27,6 @@ from explorer.probes import (
 )
 from explorer.tasks import Task, make_task
 
-# Vanishing gradients are denormal floats; without flushing them a vanilla RNN at
-# T=200 trains ~3x slower (GUIDE §5).
-torch.set_flush_denormal(True)
-
 DIVERGED_LOSS = 1e12  # a finite loss this large has left any useful regime
 HIDDEN_SNAPSHOTS = 64  # aimed-for number of hidden-state snapshots over a run
 SPECTRUM_POINTS = 256  # aimed-for number of W_hh spectrum samples over a run
@@ -42,10 +38,17 @@ def make_optimizer(config: RunConfig, params) -> torch.optim.Optimizer:
     return torch.optim.Adam(params, lr=config.lr)
 
 
-def clip_gradients(params: list[nn.Parameter], mode: str, threshold: float) -> None:
+def clip_gradients(
+    params: list[nn.Parameter], mode: str, threshold: float, norm: float | None = None
+) -> None:
+    """Clip in place. By norm: scale by threshold/||g|| only when ||g|| > threshold, so an
+    unclipped gradient stays bit-identical (torch's clip_grad_norm_ divides by
+    ||g|| + 1e-6 and so also shrinks gradients just under a small threshold)."""
+    grads = [p.grad for p in params if p.grad is not None]
     if mode == "norm":
-        # Multiplies by min(1, threshold / (norm + 1e-6)): unclipped grads stay bit-identical.
-        torch.nn.utils.clip_grad_norm_(params, threshold)
+        total = global_grad_norm(params) if norm is None else norm
+        if total > threshold:
+            torch._foreach_mul_(grads, threshold / total)
     elif mode == "value":
         torch.nn.utils.clip_grad_value_(params, threshold)
 
@@ -54,6 +57,10 @@ class Trainer:
     """Owns a model, its optimizer, the data stream and the history of one run."""
 
     def __init__(self, config: RunConfig, task: Task | None = None) -> None:
+        # Vanishing gradients are denormal floats; without flushing them a vanilla RNN at
+        # T=200 trains ~3x slower (GUIDE §5). The CPU flag is per thread: set it in the
+        # thread that builds (and so trains) the model.
+        torch.set_flush_denormal(True)
         self.config = config
         self.task = task if task is not None else make_task(config)
         self.model: RecurrentModel = build_model(config, self.task)
@@ -61,7 +68,7 @@ class Trainer:
         self.optimizer = make_optimizer(config, self.params)
         self.history = History(hidden_every=max(1, math.ceil(config.steps / HIDDEN_SNAPSHOTS)))
         self.step = 0  # optimizer steps taken
-        self.status = "ready"  # ready | completed | diverged
+        self.status = "ready"  # ready | completed | diverged | stopped
         self.message = ""
         self.spectrum_every = max(1, math.ceil(config.steps / SPECTRUM_POINTS))
         self.probe = self.task.probe_batch()
@@ -70,7 +77,13 @@ class Trainer:
 
     @property
     def done(self) -> bool:
-        return self.status in ("completed", "diverged")
+        return self.status in ("completed", "diverged", "stopped")
+
+    def stop(self, message: str) -> None:
+        """End the run early; what was recorded stays, and no further step is taken."""
+        if not self.done:
+            self.status = "stopped"
+            self.message = message
 
     def is_probe_step(self, k: int) -> bool:
         """Probe the first step, every interval-th after it, and the last."""
@@ -99,7 +112,7 @@ class Trainer:
         if not math.isfinite(grad_norm):
             return self._diverge(k, f"the gradient norm became {grad_norm:.4g}")
         param_norms = param_grad_norms(self.model) if probing else None
-        clip_gradients(self.params, cfg.clip, cfg.clip_value)
+        clip_gradients(self.params, cfg.clip, cfg.clip_value, grad_norm)
         grad_norm_clipped = global_grad_norm(self.params) if cfg.clip != "off" else grad_norm
         self.optimizer.step()
         seconds = time.perf_counter() - start
@@ -110,7 +123,7 @@ class Trainer:
         )
         self.history.steps.append(record)
         if probing:
-            self.history.probes.append(self._probe_record(k, run, param_norms))
+            self.history.add_probe(self._probe_record(k, run, param_norms))
         if k % cfg.val_every == 0 or k == cfg.steps or k == 1:
             self.history.val_steps.append(k)
             self.history.val_losses.append(self.evaluate())

@@ -1,0 +1,310 @@
+"""A run on disk: one folder of plain files that a spreadsheet, numpy or torch can open.
+
+    config.json       the RunConfig (replay with `python -m explorer train --config`)
+    metrics.csv       one row per step; val_loss empty where not evaluated
+    gradflow.npz      ||dL/dh_t|| per probe step and layer, parameter norms, W_hh spectra
+    hidden.npz        hidden-state snapshots and the PCA of the last one
+    predictions.csv   sine tasks only: truth, one-step and free-running predictions
+    model.pt          the weights (a state_dict of plain tensors)
+    summary.json      the headline numbers (explorer.analysis.run_summary)
+
+Loading treats a folder or a zip as untrusted (it may be an upload): names, sizes and
+shapes are checked, and the weights are read with torch.load(weights_only=True), which
+refuses pickled code. Every refusal is a BundleError with a one-line message.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+import tempfile
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+import torch
+
+from explorer.analysis import hidden_pca, run_summary, sine_predictions
+from explorer.config import ConfigError, RunConfig
+from explorer.models import build_model
+from explorer.tasks import make_task
+
+if TYPE_CHECKING:
+    from explorer.training import Trainer
+
+REQUIRED_FILES = (
+    "config.json",
+    "metrics.csv",
+    "gradflow.npz",
+    "hidden.npz",
+    "model.pt",
+    "summary.json",
+)
+OPTIONAL_FILES = ("predictions.csv",)
+KNOWN_FILES = frozenset(REQUIRED_FILES + OPTIONAL_FILES)
+METRIC_COLUMNS = (
+    "step",
+    "loss",
+    "val_loss",
+    "grad_norm",
+    "grad_norm_clipped",
+    "clipped",
+    "seconds",
+)
+GRADFLOW_KEYS = (
+    "steps",
+    "dh",
+    "horizon",
+    "param_names",
+    "param_norms",
+    "spectrum_steps",
+    "spectral_radius",
+    "sigma_max",
+)
+UNPACK_FACTOR = 4  # unpacked bytes allowed per byte of max_bytes: zip-bomb guard
+
+
+class BundleError(ValueError):
+    """A run folder or zip that cannot be loaded; the message says what is wrong."""
+
+
+@dataclass(frozen=True)
+class LoadedRun:
+    config: RunConfig
+    metrics: pd.DataFrame  # one row per step, METRIC_COLUMNS
+    summary: dict[str, Any]
+    gradflow: dict[str, np.ndarray]  # the arrays of gradflow.npz
+    state_dict: dict[str, torch.Tensor]
+    hidden: dict[str, np.ndarray] = field(default_factory=dict)  # the arrays of hidden.npz
+    predictions: pd.DataFrame | None = None  # sine tasks only
+
+
+# -- saving ------------------------------------------------------------------------------
+def save_run(folder: Path, trainer: Trainer) -> Path:
+    """Write the run folder (created if needed, known files overwritten); returns it."""
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    history = trainer.history.snapshot()
+    (folder / "config.json").write_text(trainer.config.to_json() + "\n")
+    history.metrics_frame().to_csv(folder / "metrics.csv", index=False)
+    np.savez(folder / "gradflow.npz", **_gradflow_arrays(trainer, history))
+    states = np.stack([h.states for h in history.hidden])  # (S, P, T, H)
+    pca = hidden_pca(states[-1], history.hidden[-1].step)
+    np.savez_compressed(
+        folder / "hidden.npz",
+        steps=np.asarray([h.step for h in history.hidden], dtype=np.int64),
+        states=states,
+        pca_coords=pca.coords,
+        pca_explained=pca.explained,
+    )
+    predictions = sine_predictions(trainer.model, trainer.task)
+    if predictions is not None:
+        predictions.to_frame().to_csv(folder / "predictions.csv", index=False)
+    torch.save(trainer.model.state_dict(), folder / "model.pt")
+    summary = run_summary(trainer)
+    (folder / "summary.json").write_text(json.dumps(summary, indent=2) + "\n")
+    return folder
+
+
+def _gradflow_arrays(trainer: Trainer, history) -> dict[str, np.ndarray]:
+    """Probe records as (K, T) matrices per layer, spectra as (S, L)."""
+    probes = history.probes
+    T = trainer.probe.x.shape[0]
+    names = [name for name, _ in trainer.model.named_parameters()]
+    arrays: dict[str, np.ndarray] = {
+        "steps": np.asarray([p.step for p in probes], dtype=np.int64),
+        "horizon": np.asarray([-1 if p.horizon is None else p.horizon for p in probes], np.int64),
+        "param_names": np.asarray(names, dtype=str),
+        "param_norms": np.asarray(
+            [[p.param_norms.get(n, np.nan) for n in names] for p in probes], dtype=np.float64
+        ).reshape(len(probes), len(names)),
+        "spectrum_steps": np.asarray([s.step for s in history.spectra], dtype=np.int64),
+        "spectral_radius": np.asarray([s.spectral_radius for s in history.spectra], np.float64),
+        "sigma_max": np.asarray([s.sigma_max for s in history.spectra], np.float64),
+    }
+    lstm = trainer.model.cell == "lstm"
+    for layer in range(trainer.model.layers):
+        arrays[f"dh_l{layer}"] = _stack([p.dh[layer] for p in probes], T)
+        if lstm:
+            arrays[f"dc_l{layer}"] = _stack([p.dc[layer] for p in probes], T)
+    top = trainer.model.layers - 1
+    arrays["dh"] = arrays[f"dh_l{top}"]
+    if lstm:
+        arrays["dc"] = arrays[f"dc_l{top}"]
+    return arrays
+
+
+def _stack(rows: list[np.ndarray], T: int) -> np.ndarray:
+    return np.stack(rows).astype(np.float64) if rows else np.zeros((0, T))
+
+
+def zip_run(folder: Path) -> bytes:
+    """The run folder as a zip archive in memory, its files under one folder name."""
+    folder = Path(folder)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name in sorted(KNOWN_FILES):
+            if (folder / name).is_file():
+                archive.write(folder / name, f"{folder.name or 'run'}/{name}")
+    return buffer.getvalue()
+
+
+# -- loading -----------------------------------------------------------------------------
+def load_run(folder: Path) -> LoadedRun:
+    """Read and validate a run folder; BundleError says what is wrong."""
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise BundleError(f"{folder} is not a folder")
+    missing = [name for name in REQUIRED_FILES if not (folder / name).is_file()]
+    if missing:
+        raise BundleError(
+            f"missing {', '.join(missing)} (a run folder needs all of {', '.join(REQUIRED_FILES)})"
+        )
+    config = _load_config(folder / "config.json")
+    metrics = _load_csv(folder / "metrics.csv", METRIC_COLUMNS)
+    summary = _load_json(folder / "summary.json")
+    gradflow = _load_npz(folder / "gradflow.npz", GRADFLOW_KEYS)
+    hidden = _load_npz(folder / "hidden.npz", ("steps", "states"))
+    state_dict = _load_weights(folder / "model.pt", config)
+    predictions = None
+    if (folder / "predictions.csv").is_file():
+        predictions = _load_csv(
+            folder / "predictions.csv", ("t", "truth", "one_step", "free_running")
+        )
+    return LoadedRun(config, metrics, summary, gradflow, state_dict, hidden, predictions)
+
+
+def load_zip(data: bytes, max_bytes: int = 50 * 2**20) -> LoadedRun:
+    """Validate an uploaded zip, unpack it into a temporary folder and load it. Refuses
+    archives over max_bytes (or unpacking to more than UNPACK_FACTOR times that), members
+    with absolute or '..' paths (zip slip), and any file name a run folder does not have."""
+    if len(data) > max_bytes:
+        raise BundleError(f"the zip is {_mib(len(data))}; the limit is {_mib(max_bytes)}")
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except Exception:  # BadZipFile mostly; damaged headers raise others too
+        raise BundleError("not a zip archive (or a damaged one)") from None
+    with archive, tempfile.TemporaryDirectory(prefix="run-") as tmp:
+        files = _check_members(archive.infolist(), max_bytes * UNPACK_FACTOR)
+        for name, info in files.items():
+            try:
+                (Path(tmp) / name).write_bytes(archive.read(info))
+            except Exception as exc:  # bad CRC, zlib.error, unsupported method, ...
+                raise BundleError(f"{name}: corrupt zip member ({_one_line(exc)})") from None
+        return load_run(Path(tmp))
+
+
+def _check_members(infos: list[zipfile.ZipInfo], max_unpacked: int) -> dict[str, zipfile.ZipInfo]:
+    """Map each file's base name to its member; all files must sit in one folder (or at
+    the top) and carry a known name."""
+    files: dict[str, zipfile.ZipInfo] = {}
+    parents = set()
+    total = 0
+    for info in infos:
+        raw = info.filename
+        path = PurePosixPath(raw.replace("\\", "/"))
+        if raw.startswith(("/", "\\")) or re.match(r"^[A-Za-z]:", raw) or ".." in path.parts:
+            raise BundleError(f"unsafe member name {raw!r} in the zip")
+        if info.is_dir():
+            continue
+        if path.name not in KNOWN_FILES:
+            raise BundleError(
+                f"unexpected file {raw!r} in the zip; a run holds only "
+                f"{', '.join(sorted(KNOWN_FILES))}"
+            )
+        if path.name in files:
+            raise BundleError(f"{path.name} appears twice in the zip")
+        total += info.file_size
+        if total > max_unpacked:
+            raise BundleError(f"the zip unpacks to more than {_mib(max_unpacked)}")
+        parents.add(path.parent)
+        files[path.name] = info
+    if len(parents) > 1:
+        raise BundleError("the zip's files are spread over several folders; expected one run")
+    return files
+
+
+def _mib(n: int) -> str:
+    return f"{n / 2**20:.1f} MiB"
+
+
+def _one_line(exc: BaseException) -> str:
+    text = " ".join(str(exc).split())
+    return text if len(text) <= 160 else text[:157] + "..."
+
+
+def _load_config(path: Path) -> RunConfig:
+    try:
+        return RunConfig.from_json(path.read_text())
+    except (ConfigError, UnicodeDecodeError) as exc:
+        raise BundleError(f"config.json: {_one_line(exc)}") from None
+
+
+def _load_json(path: Path) -> dict[str, Any]:
+    try:
+        data = json.loads(path.read_text())
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise BundleError(f"{path.name}: not valid JSON ({_one_line(exc)})") from None
+    if not isinstance(data, dict):
+        raise BundleError(f"{path.name}: expected a JSON object")
+    return data
+
+
+def _load_csv(path: Path, columns: tuple[str, ...]) -> pd.DataFrame:
+    try:
+        frame = pd.read_csv(path)
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
+        raise BundleError(f"{path.name}: not a readable CSV ({_one_line(exc)})") from None
+    missing = [c for c in columns if c not in frame.columns]
+    if missing:
+        raise BundleError(f"{path.name}: missing column(s) {', '.join(missing)}")
+    return frame
+
+
+def _load_npz(path: Path, keys: tuple[str, ...]) -> dict[str, np.ndarray]:
+    try:
+        with np.load(path, allow_pickle=False) as npz:
+            arrays = {name: npz[name] for name in npz.files}
+    except (ValueError, OSError, zipfile.BadZipFile, EOFError) as exc:
+        raise BundleError(
+            f"{path.name}: not a readable .npz of plain arrays ({_one_line(exc)})"
+        ) from None
+    missing = [k for k in keys if k not in arrays]
+    if missing:
+        raise BundleError(f"{path.name}: missing array(s) {', '.join(missing)}")
+    return arrays
+
+
+def _load_weights(path: Path, config: RunConfig) -> dict[str, torch.Tensor]:
+    """Plain tensors only (weights_only refuses pickled code), with exactly the names and
+    shapes of the model the config builds."""
+    try:
+        weights = torch.load(path, map_location="cpu", weights_only=True)
+    except Exception as exc:  # the unpickler raises many kinds; all mean "refused"
+        raise BundleError(
+            f"model.pt: refused, not a plain state_dict of tensors ({_one_line(exc)})"
+        ) from None
+    if not isinstance(weights, dict) or not all(
+        isinstance(k, str) and isinstance(v, torch.Tensor) for k, v in weights.items()
+    ):
+        raise BundleError("model.pt: expected a state_dict mapping names to tensors")
+    expected = build_model(config, make_task(config)).state_dict()
+    if set(weights) != set(expected):
+        extra, absent = sorted(set(weights) - set(expected)), sorted(set(expected) - set(weights))
+        raise BundleError(
+            f"model.pt: parameter names do not match a {config.cell} model of "
+            f"{config.layers} layer(s) (unexpected: {extra or 'none'}; missing: {absent or 'none'})"
+        )
+    for name, tensor in expected.items():
+        if not weights[name].is_floating_point():
+            raise BundleError(f"model.pt: {name} holds {weights[name].dtype}, not floats")
+        if weights[name].shape != tensor.shape:
+            raise BundleError(
+                f"model.pt: {name} has shape {tuple(weights[name].shape)}, expected "
+                f"{tuple(tensor.shape)} for hidden={config.hidden}"
+            )
+    return dict(weights)

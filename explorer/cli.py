@@ -1,0 +1,288 @@
+"""The headless command line: train one run, save its folder, print a summary.
+
+    python -m explorer train --task adding --seq-len 100 --cell gru --hidden 64 \\
+        --steps 3000 --lr 0.001 --clip norm --clip-value 1.0 --seed 0 --out runs/gru-adding
+
+Every RunConfig field is a flag (seq_len -> --seq-len), generated from the same table that
+feeds the sidebar, and RunConfig itself validates the values, so the two never disagree.
+A bad argument prints one line, `error: <field>: <why>`, and exits 2. A diverged run is a
+result (exit 0); Ctrl-C stops after the current step, saves what exists and exits 130.
+
+>>> parser = build_parser()
+>>> args = parser.parse_args(["train", "--cell", "gru", "--seq-len", "20"])
+>>> resolve_config(args).seq_len
+20
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import signal
+import sys
+import threading
+import time
+from dataclasses import fields
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TextIO
+
+from explorer.config import ConfigError, RunConfig
+
+if TYPE_CHECKING:  # torch takes seconds to import: argument errors answer before it
+    from explorer.training import Trainer
+
+EXIT_OK, EXIT_USAGE, EXIT_INTERRUPTED = 0, 2, 130
+MAX_THREADS = 64
+FIELD_NAMES = tuple(f.name for f in fields(RunConfig))
+
+
+class UsageError(Exception):
+    """argparse's own complaint (unknown flag, missing value), raised instead of exiting."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        raise UsageError(message)
+
+
+def _flag(name: str) -> str:
+    return "--" + name.replace("_", "-")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="python -m explorer",
+        description="Train small RNN/LSTM/GRU models and measure gradient flow.",
+        allow_abbrev=False,
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    train = commands.add_parser(
+        "train",
+        help="train one run and save its folder",
+        description="Train one run, save its folder and print a summary.",
+        allow_abbrev=False,
+    )
+    knobs = train.add_argument_group("run settings (RunConfig)")
+    default = RunConfig()
+    for f in fields(RunConfig):
+        meta = f.metadata
+        if meta["choices"] is not None:
+            allowed, metavar = "", "{" + ",".join(meta["choices"]) + "}"
+        else:
+            allowed = f"; {meta['lo']:g} to {meta['hi']:g}"
+            metavar = "N" if isinstance(f.default, int) else "X"
+        # Strings, not typed values: RunConfig coerces and checks them, with its messages.
+        knobs.add_argument(
+            _flag(f.name),
+            dest=f.name,
+            default=None,
+            metavar=metavar,
+            help=f"{meta['help']}{allowed} (default {getattr(default, f.name)})",
+        )
+    train.add_argument(
+        "--config", metavar="FILE", help="replay a saved config.json; explicit flags override it"
+    )
+    train.add_argument(
+        "--out", metavar="DIR", help="run folder (default runs/<task>-<cell>-<timestamp>)"
+    )
+    train.add_argument(
+        "--threads", default="1", metavar="N", help="torch threads (default 1: sane when shared)"
+    )
+    return parser
+
+
+def resolve_config(args: argparse.Namespace) -> RunConfig:
+    """The saved config (if any) overlaid with the flags given; ConfigError on bad input."""
+    values: dict[str, Any] = {}
+    if args.config:
+        try:
+            text = Path(args.config).read_text()
+        except (OSError, UnicodeDecodeError) as exc:
+            reason = getattr(exc, "strerror", None) or "not a text file"
+            raise ConfigError("config", f"cannot read {args.config} ({reason})") from None
+        try:
+            values = RunConfig.from_json(text).to_dict()
+        except ConfigError as exc:
+            raise ConfigError(exc.field, f"{_reason(exc)} (in {args.config})") from None
+    values.update({n: getattr(args, n) for n in FIELD_NAMES if getattr(args, n) is not None})
+    return RunConfig.from_dict(values)
+
+
+def _reason(exc: ConfigError) -> str:
+    return str(exc).removeprefix(f"{exc.field}: ")
+
+
+def _threads(text: str) -> int:
+    try:
+        n = int(text)
+    except ValueError:
+        raise ConfigError("threads", f"expected a whole number, got {text!r}") from None
+    if not 1 <= n <= MAX_THREADS:
+        raise ConfigError("threads", f"{n} is out of range; allowed 1 to {MAX_THREADS}")
+    return n
+
+
+def _out_folder(args: argparse.Namespace, config: RunConfig) -> Path:
+    if args.out:
+        folder = Path(args.out)
+    else:
+        stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+        folder = Path("runs") / f"{config.task}-{config.cell}-{stamp}"
+    try:  # fail now, not after minutes of training
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ConfigError("out", f"cannot create {folder} ({exc.strerror})") from None
+    return folder
+
+
+# -- progress ----------------------------------------------------------------------------
+class Progress:
+    """A plain-text progress line on a stream: redrawn in place (\\r) at most 10 times a
+    second on a terminal; elsewhere (a log file, CI) one line per tenth of the run."""
+
+    def __init__(self, total: int, stream: TextIO) -> None:
+        self.total, self.stream = total, stream
+        self.tty = bool(getattr(stream, "isatty", lambda: False)())
+        self.start = self.last_draw = time.perf_counter()
+        self.next_tenth = 1
+        self.drawn = False
+
+    def update(self, trainer: Trainer) -> None:
+        k, now = trainer.step, time.perf_counter()
+        if self.tty:
+            if now - self.last_draw >= 0.1 or k == self.total:
+                self.stream.write("\r" + self.line(trainer, now))
+                self.stream.flush()
+                self.last_draw, self.drawn = now, True
+        elif k * 10 >= self.next_tenth * self.total:
+            self.stream.write(self.line(trainer, now) + "\n")
+            self.stream.flush()
+            self.next_tenth = k * 10 // self.total + 1
+
+    def line(self, trainer: Trainer, now: float) -> str:
+        k, history = trainer.step, trainer.history
+        rate = k / (now - self.start) if now > self.start else 0.0
+        loss = history.steps[-1].loss if history.steps else float("nan")
+        val = history.val_losses[-1] if history.val_losses else float("nan")
+        width = 20
+        filled = width * k // self.total
+        bar = f"[{'#' * filled}{'.' * (width - filled)}] " if self.tty else ""
+        return f"{bar}step {k}/{self.total}  loss {loss:.4g}  val {val:.4g}  {rate:.1f} steps/s"
+
+    def close(self) -> None:
+        if self.drawn:
+            self.stream.write("\n")
+            self.stream.flush()
+
+
+class _StopRequest:
+    """SIGINT handler: the first Ctrl-C asks the loop to stop after the current step;
+    a second one interrupts at once."""
+
+    def __init__(self) -> None:
+        self.requested = False
+
+    def __call__(self, signum: int, frame: Any) -> None:
+        if self.requested:
+            raise KeyboardInterrupt
+        self.requested = True
+
+
+def _train(trainer: Trainer, progress: Progress, announce: str) -> bool:
+    """Run to the end; True when Ctrl-C stopped it first. The announcement goes out once
+    the handler is in place, so a Ctrl-C from then on always stops gracefully."""
+    stop = _StopRequest()
+    in_main = threading.current_thread() is threading.main_thread()
+    previous = signal.signal(signal.SIGINT, stop) if in_main else None
+    try:
+        print(announce, file=progress.stream, flush=True)
+        while not trainer.done and not stop.requested:
+            if trainer.train_step() is not None:
+                progress.update(trainer)
+    except KeyboardInterrupt:
+        stop.requested = True
+    finally:
+        if in_main:
+            signal.signal(signal.SIGINT, previous)
+        progress.close()
+    return stop.requested and not trainer.done
+
+
+# -- summary -----------------------------------------------------------------------------
+def _num(value: float | None, fmt: str = ".4g") -> str:
+    return "n/a" if value is None else format(value, fmt)
+
+
+def format_summary(summary: dict[str, Any], baseline_name: str, folder: Path) -> str:
+    """The end-of-run screen: what happened and where it is saved."""
+    T = summary["seq_len"]
+
+    def horizon(h: int | None) -> str:
+        return "none (no gradient reached back)" if h is None else f"t={h}"
+
+    rate = summary["steps_per_second"]
+    clipped = summary["clipped_fraction"]
+    rows = [
+        ("status", f"{summary['status']}: {summary['message']}"),
+        ("steps", str(summary["steps_done"])),
+        ("train loss", f"{_num(summary['final_loss'])} (last step)"),
+        (
+            "val loss",
+            f"{_num(summary['final_val_loss'])} (final), best {_num(summary['best_val_loss'])}",
+        ),
+        ("baseline loss", f"{_num(summary['baseline_loss'])} ({baseline_name})"),
+        ("speed", f"{_num(rate, '.1f')} steps/s (training steps only)"),
+        ("clipped", f"{_num(None if clipped is None else 100 * clipped, '.1f')}% of steps"),
+        (
+            "grad horizon",
+            f"{horizon(summary['horizon_first'])} -> {horizon(summary['horizon_last'])} "
+            f"of t=0..{T - 1} (first -> last probe)",
+        ),
+        ("", "the earliest t where ||dL/dh_t|| >= 1e-3 ||dL/dh_T||: lower reaches further"),
+        ("run folder", str(folder)),
+    ]
+    return "\n".join(f"{name:<14}{value}" for name, value in rows)
+
+
+# -- entry point -------------------------------------------------------------------------
+def main(argv: list[str] | None = None) -> int:
+    """Parse, train, save, summarise. Returns the exit status (0, 2 or 130)."""
+    try:
+        args = build_parser().parse_args(argv)
+        config = resolve_config(args)
+        threads = _threads(args.threads)
+        folder = _out_folder(args, config)
+    except UsageError as exc:
+        print(f"error: {exc} (see --help)", file=sys.stderr)
+        return EXIT_USAGE
+    except ConfigError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except SystemExit as exc:  # --help
+        return int(exc.code or 0)
+    try:
+        return train(config, folder, threads)
+    except KeyboardInterrupt:  # before training began, or a second Ctrl-C while saving
+        print("error: interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
+
+
+def train(config: RunConfig, folder: Path, threads: int = 1) -> int:
+    """Train, save the folder (also when stopped or diverged), print the summary."""
+    import torch
+
+    from explorer.analysis import run_summary
+    from explorer.bundle import save_run
+    from explorer.training import Trainer
+
+    torch.set_num_threads(threads)
+    trainer = Trainer(config)
+    changed = {name: getattr(config, name) for name in RunConfig().diff(config)}
+    announce = f"training {json.dumps(changed)} -> {folder}"
+    stopped = _train(trainer, Progress(config.steps, sys.stderr), announce)
+    if stopped:
+        trainer.stop(f"Stopped by Ctrl-C after {trainer.step} of {config.steps} steps.")
+    save_run(folder, trainer)
+    print(format_summary(run_summary(trainer), trainer.task.baseline_name, folder))
+    return EXIT_INTERRUPTED if stopped else EXIT_OK
