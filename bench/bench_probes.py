@@ -21,6 +21,7 @@ from explorer.config import RunConfig
 from explorer.training import Trainer
 
 NEVER = 10_000  # probe_every this large: only the first and last steps are instrumented
+SWEEP = (1, 2, 5, 10, 25, 50)
 
 
 def timed_steps(trainer: Trainer) -> float:
@@ -56,6 +57,15 @@ def main() -> None:
                 f"{label:<28}{cell:<6}{k:>8}{fused * 1e3:>10.2f}{probed * 1e3:>11.2f}"
                 f"{probed / fused:>7.2f}"
             )
+    print("\nwhat each probe interval k costs (default settings):")
+    print(f"{'cell':<6}" + "".join(f"{'k=' + str(k):>8}" for k in SWEEP))
+    for cell in ("gru", "lstm"):
+        ratios = []
+        for k in SWEEP:
+            config = RunConfig(cell=cell, steps=args.steps + 10, probe_every=k)
+            fused, probed, _ = measure(config, args.steps)
+            ratios.append(probed / fused)
+        print(f"{cell:<6}" + "".join(f"{r:>8.2f}" for r in ratios))
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"peak RSS of this process: {peak_mb:.0f} MB")
 

@@ -3,7 +3,7 @@
 >>> text("intro.train").startswith("A recurrent network")
 True
 >>> sorted(EQUATIONS)[:2]
-['bptt', 'clip_norm']
+['bptt', 'bptt_product']
 """
 
 from __future__ import annotations
@@ -104,8 +104,8 @@ EQUATIONS: dict[str, str] = {
     r"h_t = (1 - z_t) \odot \tilde h_t + z_t \odot h_{t-1} \end{aligned}",
     "bptt": r"\frac{\partial L}{\partial h_t} = \frac{\partial L_t}{\partial h_t} + "
     r"\left(\frac{\partial h_{t+1}}{\partial h_t}\right)^{\!\top} "
-    r"\frac{\partial L}{\partial h_{t+1}}, \qquad "
-    r"\frac{\partial h_T}{\partial h_t} = \prod_{k=t+1}^{T} "
+    r"\frac{\partial L}{\partial h_{t+1}}",
+    "bptt_product": r"\frac{\partial h_T}{\partial h_t} = \prod_{k=t+1}^{T} "
     r"\frac{\partial h_k}{\partial h_{k-1}} = \prod_{k=t+1}^{T} "
     r"\operatorname{diag}(1 - h_k^2)\, W_{hh}",
     "vanish": r"\left\| \frac{\partial h_T}{\partial h_t} \right\| \le "

@@ -45,8 +45,8 @@ def cell_section(config: RunConfig) -> None:
 def bptt_section(snap: Snapshot | None) -> None:
     st.header("Backpropagation through time")
     left, right = st.columns([3, 2])
-    left.latex(EQUATIONS["bptt"])
-    left.latex(EQUATIONS["vanish"])
+    for key in ("bptt", "bptt_product", "vanish"):
+        left.latex(EQUATIONS[key])
     if snap is None or snap.model_state is None or not snap.history.probes:
         right.info("Train a few steps to see this run's Jacobians here.")
         return
