@@ -25,9 +25,9 @@ from typing import Any
 
 CELLS = {"rnn": "Vanilla RNN (tanh)", "lstm": "LSTM", "gru": "GRU"}
 TASKS = {
-    "sine_next": "Sine: next step over 50-point segments (free-running generation)",
-    "sine_window": "Noisy sine: predict the next value from a window",
-    "adding": "Adding problem (long-range memory)",
+    "sine_next": "Sine, next step",
+    "sine_window": "Noisy sine window",
+    "adding": "Adding problem",
 }
 OPTIMIZERS = {"adam": "Adam", "sgd": "SGD with momentum 0.9"}
 CLIP_MODES = {"off": "Off", "norm": "By global norm", "value": "By value"}
@@ -64,7 +64,13 @@ def _knob(
 class RunConfig:
     """One training run. Bounds keep a run small enough to stay live on a 2-core CPU."""
 
-    task: str = _knob("sine_next", "what the network learns", choices=TASKS)
+    task: str = _knob(
+        "sine_next",
+        "what the network learns: the next point of a sine (50-point segments, later "
+        "generated free-running), the next value of the tutorial's noisy sine from a window, "
+        "or the adding problem (sum two marked values from a long sequence: memory)",
+        choices=TASKS,
+    )
     cell: str = _knob("rnn", "recurrent cell type", choices=CELLS)
     hidden: int = _knob(32, "hidden units per layer", lo=1, hi=256)
     layers: int = _knob(1, "stacked recurrent layers", lo=1, hi=3)

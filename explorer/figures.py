@@ -16,6 +16,7 @@ from explorer.history import History
 MAX_POINTS = 600  # per line trace
 MAX_ROWS = 240  # per heatmap
 FLOOR = 1e-30  # log plots: float32 gradients underflow to exactly 0 far back in time
+HEATMAP_FLOOR = -20.0  # log10: colours saturate here, so underflow does not flatten the rest
 COLORS = {
     "train": "#1f77b4",
     "val": "#ff7f0e",
@@ -214,7 +215,7 @@ def timestep_profile_figure(history: History, layer: int = -1, kind: str = "dh")
             x=horizon,
             line={"dash": "dash", "color": COLORS["free"]},
             annotation_text=f"horizon t={horizon}",
-            annotation_position="top right",
+            annotation_position="top left",
         )
     style(fig, title, "timestep t (loss at the right)", "norm (log)")
     fig.update_yaxes(type="log", exponentformat="power")
@@ -234,6 +235,8 @@ def heatmap_figure(
     steps, norms = data
     rows = thin(len(steps), MAX_ROWS)
     z = np.log10(floored(norms[rows]))
+    if zrange is None and np.isfinite(z).any():  # exact zeros (underflow) would stretch it
+        zrange = (max(float(np.nanmin(z)), HEATMAP_FLOOR), float(np.nanmax(z)))
     fig = go.Figure(
         go.Heatmap(
             z=z,
@@ -261,18 +264,30 @@ def param_norms_figure(history: History) -> go.Figure:
         fig.add_scatter(
             x=steps,
             y=floored(values),
-            name=name,
+            name=short_name(name),
             mode="lines",
             line={"color": PALETTE[n % len(PALETTE)]},
         )
     style(fig, title, "training step", "‖dL/dW‖ (log)")
     fig.update_yaxes(type="log", exponentformat="power")
-    fig.update_layout(legend={"orientation": "v", "y": 1, "x": 1.02, "xanchor": "left"})
     return fig
 
 
+def short_name(name: str) -> str:
+    """core.weight_hh_l0 -> W_hh l0, head.bias -> b_y: legends that fit beside a chart.
+
+    >>> short_name("core.weight_hh_l1"), short_name("head.weight")
+    ('W_hh l1', 'W_hy')
+    """
+    if name.startswith("head."):
+        return "W_hy" if name.endswith("weight") else "b_y"
+    kind, _, layer = name.removeprefix("core.").rpartition("_")
+    symbol = {"weight_ih": "W_ih", "weight_hh": "W_hh", "bias_ih": "b_ih", "bias_hh": "b_hh"}
+    return f"{symbol.get(kind, kind)} {layer}"
+
+
 def clipping_figure(history: History, mode: str, threshold: float) -> go.Figure:
-    title = "Global gradient norm, before and after clipping"
+    title = "Gradient norm before and after clipping"
     if not history.steps:
         return empty(title)
     idx = thin(len(history.steps))
@@ -300,9 +315,9 @@ def clipping_figure(history: History, mode: str, threshold: float) -> go.Figure:
         )
     fraction = history.clipped_fraction()
     note = {
-        "off": "clipping off",
-        "norm": f"clipped {fraction:.0%} of steps",
-        "value": f"clipped by value (|g| ≤ {threshold:g}) on {fraction:.0%} of steps",
+        "off": "off",
+        "norm": f"{fraction:.0%} clipped",
+        "value": f"|g| ≤ {threshold:g}, {fraction:.0%} clipped",
     }[mode]
     style(fig, f"{title} — {note}", "training step", "‖g‖ (log)")
     fig.update_yaxes(type="log", exponentformat="power")
@@ -335,7 +350,8 @@ def spectrum_figure(history: History) -> go.Figure:
     fig.add_hline(
         y=1.0,
         line={"dash": "dash", "color": "#888"},
-        annotation_text="1: the edge between vanishing and exploding",
+        annotation_text="1: between vanishing and exploding",
+        annotation_position="bottom right",
     )
     return style(fig, title, "training step", "value")
 
@@ -418,6 +434,9 @@ def jacobian_figure(norms: np.ndarray, dh_ratio: np.ndarray | None = None) -> go
             "type": "log",
             "exponentformat": "power",
             "title": "product (log)",
-        }
+            "tickmode": "auto",
+            "showgrid": False,
+        },
+        margin={"r": 70},
     )
     return fig

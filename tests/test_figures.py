@@ -102,7 +102,10 @@ def test_clipping_figure_draws_before_after_and_the_threshold(trained):
 def test_parameter_and_spectrum_figures_carry_every_series(trained):
     h = trained.history
     params = roundtrip(figures.param_norms_figure(h))
-    assert [t.name for t in params.data] == list(h.probes[0].param_norms)
+    names = [figures.short_name(n) for n in h.probes[0].param_norms]
+    assert [t.name for t in params.data] == names
+    assert len(set(names)) == len(names)  # short names stay unambiguous
+    assert np.allclose(params.data[1].y, [p.param_norms["core.weight_hh_l0"] for p in h.probes])
     spec = roundtrip(figures.spectrum_figure(h))
     assert np.allclose(spec.data[0].y, [s.spectral_radius[0] for s in h.spectra])
     assert np.allclose(spec.data[1].y, [s.sigma_max[0] for s in h.spectra])

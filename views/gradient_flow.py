@@ -39,8 +39,11 @@ def body(snap: Snapshot | None) -> None:
             "steps back means it reaches the first input.",
         )
         cols[1].metric(f"Reach at step {first.step}", _reach(first.horizon, T))
-        ratio = last.dh[-1][0] / last.dh[-1][-1] if last.dh[-1][-1] > 0 else float("nan")
-        cols[2].metric("‖dL/dh_0‖ / ‖dL/dh_T‖", f"{ratio:.2e}")
+        cols[2].metric(
+            "‖dL/dh_0‖ / ‖dL/dh_T‖",
+            _ratio(last.dh[-1]),
+            help="How much of the last step's gradient is left at the first step.",
+        )
         cols[3].metric("Clipped steps", f"{h.clipped_fraction():.0%}")
     c1, c2 = st.columns(2)
     with c1:
@@ -65,6 +68,13 @@ def body(snap: Snapshot | None) -> None:
             figures.clipping_figure(h, cfg.clip, cfg.clip_value), "gf_clip", "chart.clipping"
         )
     widgets.chart(figures.spectrum_figure(h), "gf_spectrum", "chart.spectrum")
+
+
+def _ratio(norms) -> str:
+    if not norms[-1] > 0:
+        return "–"
+    ratio = norms[0] / norms[-1]
+    return "0 (underflow)" if ratio == 0 else f"{ratio:.2e}"
 
 
 def _reach(horizon: int | None, T: int) -> str:

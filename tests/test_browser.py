@@ -1,0 +1,346 @@
+"""The app in a real headless Chromium, started exactly as the README starts it.
+
+AppTest (tests/test_app.py) covers the logic but never runs fragments, Plotly or the
+browser's URL handling; these tests check what a student sees: charts that draw and grow,
+pages that switch, links that reproduce a run, and the controls. Screenshots of every page
+land in $SCREENSHOT_DIR (default artifacts/screenshots) for a human to look at.
+
+Needs Debian's /usr/bin/chromium and Playwright's Python package (its own browser download
+is not used). Missing either skips, except under CI=true, where it fails: CI must not pass
+by skipping.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import importlib.util
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pytest
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser, Page
+
+pytestmark = pytest.mark.browser
+
+ROOT = Path(__file__).resolve().parents[1]
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+LOADED = '[data-testid="stApp"][data-test-script-state="notRunning"]'
+CHART = '[data-testid="stPlotlyChart"] .js-plotly-plot .main-svg'
+EXCEPTION = '[data-testid="stException"]'
+ALERT = '[data-testid="stAlert"]'
+NAV_LINK = '[data-testid="stSidebarNavLink"]'
+PAGES = {  # sidebar label -> the page's title
+    "Train": "Train",
+    "Gradient flow": "Gradient flow",
+    "Hidden states": "Hidden states",
+    "Learn": "Learn",
+}
+# Small runs: these tests check the mechanics, and two cores hold the server, the browser
+# and the training thread. 800 steps last long enough to see the loss chart grow.
+SMALL = "hidden=8&seq_len=20&steps=800"
+STATUS_RE = re.compile(r"(\w+) · step (\d+) / (\d+)")
+Status = tuple[str, int, int]  # (state, step, total steps) from the status line
+TIMEOUT_MS = 60_000
+
+# [points, last x] of the first trace of the first Plotly chart (the loss chart on Train).
+# Streamlit ships arrays as typed buffers ({dtype, bdata}), so .data[0].x has no length;
+# Plotly's decoded copy in _fullData has. An empty placeholder figure has no trace. The
+# loss chart keeps at most 600 points, so growth past that shows only in the last step.
+TRACE_JS = """() => {
+    const d = document.querySelector('[data-testid="stPlotlyChart"] .js-plotly-plot');
+    const t = d && d._fullData && d._fullData[0];
+    const n = t ? (t._length ?? (t.x ? t.x.length : 0)) : 0;
+    return [n, n ? Number(t.x[n - 1]) : -1];
+}"""
+POINTS_JS = f"() => ({TRACE_JS})()[0]"
+# Every drawn chart's title, first trace type and points (rows of z for a heatmap), to find
+# one chart among many.
+CHARTS_JS = """() => [...document.querySelectorAll(
+    '[data-testid="stPlotlyChart"] .js-plotly-plot')].map(d => ({
+        title: (d.layout && d.layout.title && d.layout.title.text) || '',
+        type: (d._fullData && d._fullData[0] && d._fullData[0].type) || '',
+        points: (t => !t ? 0 : t._length ?? (t.z || t.x || []).length)(
+            d._fullData && d._fullData[0]),
+    }))"""
+
+
+@dataclass
+class App:
+    url: str
+    process: subprocess.Popen
+    start_to_chart_s: float
+
+
+def _require_browser() -> None:
+    """Skip without a browser; under CI a missing browser is a failure, not a skip."""
+    missing = [
+        what
+        for what, ok in [
+            (CHROMIUM, Path(CHROMIUM).exists()),
+            ("playwright", importlib.util.find_spec("playwright") is not None),
+        ]
+        if not ok
+    ]
+    if missing:
+        message = f"browser test needs {' and '.join(missing)}"
+        if os.environ.get("CI") == "true":
+            pytest.fail(message + " (CI=true: not skipping)")
+        pytest.skip(message)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _wait_healthy(url: str, process: subprocess.Popen, log: Path, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            pytest.fail(f"streamlit exited with {process.returncode}:\n{log.read_text()[-3000:]}")
+        with (
+            contextlib.suppress(OSError),
+            urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response,
+        ):
+            if response.read().decode().strip() == "ok":
+                return
+        time.sleep(0.2)
+    pytest.fail(f"streamlit not healthy after {timeout:.0f} s:\n{log.read_text()[-3000:]}")
+
+
+def _stop(process: subprocess.Popen) -> None:
+    """The server runs in its own process group: end the group, harder if it lingers."""
+    for sig, wait in [(signal.SIGTERM, 10), (signal.SIGKILL, 5)]:
+        if process.poll() is not None:
+            return
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, sig)
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            process.wait(wait)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    _require_browser()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(scope="module")
+def app(browser: Browser, tmp_path_factory: pytest.TempPathFactory) -> Iterator[App]:
+    """One server for the module, started as the README does; the first page load is timed
+    from the process spawn (torch's import dominates) and warms the server for the rest."""
+    port = _free_port()
+    url = f"http://127.0.0.1:{port}"
+    log = tmp_path_factory.mktemp("server") / "streamlit.log"
+    command = [
+        *(sys.executable, "-m", "streamlit", "run", "app.py"),
+        *("--server.address", "127.0.0.1", "--server.port", str(port)),
+        *("--server.headless", "true"),
+    ]
+    with log.open("w") as out:
+        started = time.monotonic()
+        process = subprocess.Popen(
+            command, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
+        )
+    try:
+        _wait_healthy(url, process, log)
+        context = browser.new_context(viewport={"width": 1400, "height": 1000})
+        page = context.new_page()
+        page.goto(url + "/")
+        page.wait_for_selector(CHART, timeout=TIMEOUT_MS)
+        start_to_chart = time.monotonic() - started
+        context.close()
+        yield App(url, process, start_to_chart)
+    finally:
+        _stop(process)
+
+
+@pytest.fixture
+def page(app: App, browser: Browser) -> Iterator[Page]:
+    """A fresh context per test: its own Streamlit session, cookies and URL state."""
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    context.set_default_timeout(TIMEOUT_MS)
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def report(capsys: pytest.CaptureFixture[str]) -> Callable[[str], None]:
+    """Print timings past pytest's capture, so they show under -q too."""
+
+    def emit(line: str) -> None:
+        with capsys.disabled():
+            print(f"\n[browser timing] {line}", end="")
+
+    return emit
+
+
+# -- helpers -------------------------------------------------------------------------
+def open_app(page: Page, url: str) -> None:
+    page.goto(url)
+    page.wait_for_selector(LOADED)
+    page.wait_for_selector(CHART)
+    assert_no_exception(page)
+
+
+def assert_no_exception(page: Page) -> None:
+    errors = page.locator(EXCEPTION)
+    assert errors.count() == 0, errors.all_inner_texts()
+
+
+def status(page: Page) -> Status | None:
+    """(state, step, total) from the status line: the alert that says 'step N / M'."""
+    for text in page.locator(ALERT).all_inner_texts():
+        if match := STATUS_RE.search(text):
+            return match[1], int(match[2]), int(match[3])
+    return None
+
+
+def wait_status(page: Page, predicate: Callable[[Status], bool], timeout: float = 30) -> Status:
+    deadline = time.monotonic() + timeout
+    current = status(page)
+    while not (current is not None and predicate(current)):
+        assert time.monotonic() < deadline, f"status never got there; last {current}"
+        page.wait_for_timeout(50)
+        current = status(page)
+    return current
+
+
+def trace(page: Page) -> tuple[int, float]:
+    points, last_step = page.evaluate(TRACE_JS)
+    return points, last_step
+
+
+def press(page: Page, name: str) -> None:
+    page.get_by_role("button", name=name, exact=True).click()
+
+
+def go_to(page: Page, label: str) -> None:
+    link = page.locator(NAV_LINK).filter(has=page.get_by_text(label, exact=True))
+    link.click()
+    page.locator("h1", has_text=PAGES[label]).wait_for()
+    page.wait_for_selector(LOADED)
+    page.wait_for_selector(CHART)
+
+
+def screenshot(page: Page, name: str) -> Path:
+    """Whole page: Streamlit scrolls inside its main block, not the document, so a
+    full_page shot alone would stop at the viewport; grow the viewport to the content."""
+    folder = Path(os.environ.get("SCREENSHOT_DIR", ROOT / "artifacts" / "screenshots"))
+    folder.mkdir(parents=True, exist_ok=True)
+    height = page.evaluate(
+        """() => Math.max(...['[data-testid="stMain"]', '[data-testid="stAppViewContainer"]',
+            '[data-testid="stMainBlockContainer"]', 'body']
+            .map(s => document.querySelector(s)).filter(Boolean).map(e => e.scrollHeight))"""
+    )
+    size = page.viewport_size or {"width": 1400, "height": 1000}
+    page.set_viewport_size({"width": size["width"], "height": min(max(height, 1000), 8000)})
+    page.wait_for_timeout(500)  # let Plotly settle after the resize
+    path = folder / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    page.set_viewport_size(size)
+    return path
+
+
+def train_and_watch(page: Page) -> float:
+    """Press Train; return seconds from the click to the loss chart's first point, after
+    checking that the chart then keeps growing."""
+    clicked = time.monotonic()
+    press(page, "Train")
+    page.wait_for_function(f"({POINTS_JS})() > 0", polling=50)
+    first_point = time.monotonic() - clicked
+    before = trace(page)
+    page.wait_for_timeout(1000)
+    after = trace(page)
+    grew = before[0] > 0 and after[0] >= before[0] and after[1] > before[1]
+    assert grew, f"loss chart did not grow: (points, last step) {before} -> {after}"
+    return first_point
+
+
+# -- tests ---------------------------------------------------------------------------
+def test_train_and_visit_every_page(app: App, page: Page, report: Callable[[str], None]) -> None:
+    report(f"app start to first rendered chart: {app.start_to_chart_s:.1f} s")
+    open_app(page, f"{app.url}/?{SMALL}")
+    report(f"click Train to first loss point: {train_and_watch(page):.2f} s")
+    wait_status(page, lambda s: s[0] == "completed", timeout=60)
+    for label in PAGES:
+        go_to(page, label)
+        assert_no_exception(page)
+        screenshot(page, label.lower().replace(" ", "-"))
+        if label == "Gradient flow":
+            charts = page.evaluate(CHARTS_JS)
+            heatmaps = [c for c in charts if "over training" in c["title"]]
+            assert heatmaps, [c["title"] for c in charts]
+            assert heatmaps[0]["type"] == "heatmap" and heatmaps[0]["points"] > 0, heatmaps
+        if label == "Learn":
+            assert page.locator(".katex").count() > 0, "no KaTeX equations on the Learn page"
+
+
+def test_shared_link_reproduces_the_settings(app: App, page: Page) -> None:
+    open_app(page, f"{app.url}/gradient_flow?cell=gru&hidden=16")
+    page.locator("h1", has_text="Gradient flow").wait_for()
+    cell = page.get_by_role("radiogroup", name="Cell")
+    assert cell.get_by_role("radio", name="GRU", exact=True).is_checked()
+    hidden = page.locator('[data-testid="stSlider"]').filter(has_text="Hidden units")
+    assert hidden.locator('[data-testid="stSliderThumbValue"]').inner_text().strip() == "16"
+    assert page.get_by_role("button", name="Train", exact=True).is_visible()
+    assert "cell=gru" in page.url and "hidden=16" in page.url, page.url
+
+
+def test_bad_url_parameters_warn_and_the_app_keeps_working(app: App, page: Page) -> None:
+    open_app(page, f"{app.url}/?hidden=99999&cell=banana&seq_len=20&steps=800")
+    warnings = " ".join(
+        page.locator(ALERT)
+        .filter(has=page.locator('[data-testid="stAlertContentWarning"]'))
+        .all_inner_texts()
+    )
+    assert "hidden" in warnings and "cell" in warnings, warnings
+    train_and_watch(page)
+    assert_no_exception(page)
+    press(page, "Stop")  # free the core for whatever runs next
+    wait_status(page, lambda s: s[0] in ("stopped", "completed"))
+
+
+def test_pause_then_step_takes_exactly_one_step(app: App, page: Page) -> None:
+    open_app(page, f"{app.url}/?hidden=8&seq_len=20&steps=100000")
+    press(page, "Train")
+    wait_status(page, lambda s: s[0] == "running" and s[1] > 0)
+    press(page, "Pause")
+    _, paused_at, _ = wait_status(page, lambda s: s[0] == "paused")
+    page.wait_for_timeout(1000)
+    assert status(page) == ("paused", paused_at, 100000), "a paused run kept stepping"
+    press(page, "Step")
+    wait_status(page, lambda s: s[1] != paused_at, timeout=10)
+    page.wait_for_timeout(1000)  # the step count must settle at exactly one more
+    assert status(page) == ("paused", paused_at + 1, 100000)
+    press(page, "Stop")  # free the core for whatever runs next
+    wait_status(page, lambda s: s[0] == "stopped")
+    assert_no_exception(page)
