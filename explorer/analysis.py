@@ -18,7 +18,6 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 import torch
-from sklearn.decomposition import PCA
 
 from explorer.models import RecurrentModel
 from explorer.probes import step_jacobian_norms
@@ -51,6 +50,8 @@ def hidden_pca(states: np.ndarray, step: int = 0, n_components: int = 3) -> PCAR
         return PCAResult(step, np.full((P, T, k), np.nan), np.zeros(k))
     if P * T < 2 or not np.any(points.var(axis=0) > 0):
         return PCAResult(step, np.zeros((P, T, k)), np.zeros(k))
+    from sklearn.decomposition import PCA  # imported here: ~1 s off the app's first render
+
     pca = PCA(n_components=k, svd_solver="full")
     coords = pca.fit_transform(points)  # (P*T, k)
     explained = np.nan_to_num(pca.explained_variance_ratio_, nan=0.0)
