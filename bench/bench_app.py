@@ -30,6 +30,7 @@ import socket
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from dataclasses import dataclass, field
@@ -257,9 +258,11 @@ def main() -> None:
     rows: list[tuple[str, str]] = []
     began = time.monotonic()
     started = time.monotonic()
+    runs = tempfile.TemporaryDirectory(prefix="bench-runs-")  # finished runs save here
     process = subprocess.Popen(
         command,
         cwd=ROOT,
+        env={**os.environ, "RNN_EXPLORER_RUNS": runs.name},
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
         start_new_session=True,

@@ -17,12 +17,13 @@ from __future__ import annotations
 
 import io
 import json
+import math
 import re
 import tempfile
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -30,11 +31,11 @@ import torch
 
 from explorer.analysis import hidden_pca, run_summary, sine_predictions
 from explorer.config import ConfigError, RunConfig
+from explorer.history import HiddenRecord, History, StepRecord
 from explorer.models import build_model
+from explorer.probes import ProbeRecord, SpectrumRecord
 from explorer.tasks import make_task
-
-if TYPE_CHECKING:
-    from explorer.training import Trainer
+from explorer.training import HIDDEN_SNAPSHOTS, Trainer
 
 REQUIRED_FILES = (
     "config.json",
@@ -182,20 +183,103 @@ def load_zip(data: bytes, max_bytes: int = 50 * 2**20) -> LoadedRun:
     """Validate an uploaded zip, unpack it into a temporary folder and load it. Refuses
     archives over max_bytes (or unpacking to more than UNPACK_FACTOR times that), members
     with absolute or '..' paths (zip slip), and any file name a run folder does not have."""
+    with tempfile.TemporaryDirectory(prefix="run-") as tmp:
+        return unpack_zip(data, Path(tmp), max_bytes)
+
+
+def unpack_zip(data: bytes, folder: Path, max_bytes: int = 50 * 2**20) -> LoadedRun:
+    """load_zip's checks, unpacking into `folder` (which must exist) to keep the run:
+    only the known file names are written, each at the folder's top level."""
     if len(data) > max_bytes:
         raise BundleError(f"the zip is {_mib(len(data))}; the limit is {_mib(max_bytes)}")
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
     except Exception:  # BadZipFile mostly; damaged headers raise others too
         raise BundleError("not a zip archive (or a damaged one)") from None
-    with archive, tempfile.TemporaryDirectory(prefix="run-") as tmp:
-        files = _check_members(archive.infolist(), max_bytes * UNPACK_FACTOR)
+    with archive:
+        try:
+            files = _check_members(archive.infolist(), max_bytes * UNPACK_FACTOR)
+        except BundleError:
+            raise
+        except Exception as exc:  # a damaged central directory: odd names, sizes, ...
+            raise BundleError(f"damaged zip directory ({_one_line(exc)})") from None
         for name, info in files.items():
             try:
-                (Path(tmp) / name).write_bytes(archive.read(info))
+                (Path(folder) / name).write_bytes(archive.read(info))
             except Exception as exc:  # bad CRC, zlib.error, unsupported method, ...
                 raise BundleError(f"{name}: corrupt zip member ({_one_line(exc)})") from None
-        return load_run(Path(tmp))
+        return load_run(Path(folder))
+
+
+# -- a History back from a folder --------------------------------------------------------
+def load_history(folder: Path) -> History:
+    """The run's History rebuilt from its folder (validated as load_run does), so a saved or
+    uploaded run draws with the same figure functions as a live one."""
+    return history_of(load_run(folder))
+
+
+def history_of(run: LoadedRun) -> History:
+    """StepRecords from metrics.csv, validation from its val_loss column, ProbeRecords and
+    SpectrumRecords from gradflow.npz, HiddenRecords from hidden.npz. Raises BundleError
+    when the arrays disagree in length (a hand-edited or damaged folder)."""
+    m = run.metrics
+    steps = [
+        StepRecord(int(s), float(loss), float(g), float(gc), bool(c), float(sec))
+        for s, loss, g, gc, c, sec in zip(
+            m["step"],
+            m["loss"],
+            m["grad_norm"],
+            m["grad_norm_clipped"],
+            m["clipped"],
+            m["seconds"],
+            strict=True,
+        )
+    ]
+    evaluated = m[m["val_loss"].notna()]
+    history = History(
+        steps=steps,
+        val_steps=[int(s) for s in evaluated["step"]],
+        val_losses=[float(v) for v in evaluated["val_loss"]],
+        hidden_every=max(1, math.ceil(run.config.steps / HIDDEN_SNAPSHOTS)),
+    )
+    try:
+        history.probes = _probe_records(run)
+        g = run.gradflow
+        history.spectra = [
+            SpectrumRecord(int(s), tuple(map(float, radius)), tuple(map(float, sigma)))
+            for s, radius, sigma in zip(
+                g["spectrum_steps"], g["spectral_radius"], g["sigma_max"], strict=True
+            )
+        ]
+        history.hidden = [
+            HiddenRecord(int(s), np.asarray(states))
+            for s, states in zip(run.hidden["steps"], run.hidden["states"], strict=True)
+        ]
+    except (ValueError, KeyError, TypeError, IndexError) as exc:
+        raise BundleError(f"gradflow.npz or hidden.npz: inconsistent arrays ({exc})") from None
+    return history
+
+
+def _probe_records(run: LoadedRun) -> list[ProbeRecord]:
+    g, layers = run.gradflow, run.config.layers
+    # Older folders hold only the top layer, as "dh"/"dc".
+    dh = [g.get(f"dh_l{k}", g["dh"] if k == layers - 1 else None) for k in range(layers)]
+    dh = [d for d in dh if d is not None]
+    dc_keys = [f"dc_l{k}" for k in range(layers)]
+    dc = [g[k] for k in dc_keys] if all(k in g for k in dc_keys) else None
+    names = [str(n) for n in g["param_names"]]
+    records = []
+    for i, step in enumerate(g["steps"]):
+        records.append(
+            ProbeRecord(
+                step=int(step),
+                dh=tuple(np.asarray(d[i], dtype=np.float64) for d in dh),
+                dc=tuple(np.asarray(d[i], dtype=np.float64) for d in dc) if dc else None,
+                param_norms={n: float(v) for n, v in zip(names, g["param_norms"][i], strict=True)},
+                horizon=None if int(g["horizon"][i]) < 0 else int(g["horizon"][i]),
+            )
+        )
+    return records
 
 
 def _check_members(infos: list[zipfile.ZipInfo], max_unpacked: int) -> dict[str, zipfile.ZipInfo]:

@@ -1,7 +1,9 @@
-"""The headless command line: train one run, save its folder, print a summary.
+"""The headless command line: train one run (or compare variants), save, summarise.
 
     python -m explorer train --task adding --seq-len 100 --cell gru --hidden 64 \\
         --steps 3000 --lr 0.001 --clip norm --clip-value 1.0 --seed 0 --out runs/gru-adding
+    python -m explorer compare --vary cell=rnn,lstm,gru --task adding --seq-len 100 \\
+        --steps 3000 --out runs/race
 
 Every RunConfig field is a flag (seq_len -> --seq-len), generated from the same table that
 feeds the sidebar, and RunConfig itself validates the values, so the two never disagree.
@@ -18,18 +20,22 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
+import os
 import signal
 import sys
 import threading
 import time
 from dataclasses import fields
-from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
+from explorer.compare import KNOBS, CompareError, make_variants, parse_vary
 from explorer.config import ConfigError, RunConfig
+from explorer.runs import RUNS_ENV, group_name, run_name, runs_dir
 
 if TYPE_CHECKING:  # torch takes seconds to import: argument errors answer before it
+    from explorer.compare import Variant, VariantState
     from explorer.training import Trainer
 
 EXIT_OK, EXIT_USAGE, EXIT_INTERRUPTED = 0, 2, 130
@@ -63,7 +69,49 @@ def build_parser() -> argparse.ArgumentParser:
         description="Train one run, save its folder and print a summary.",
         allow_abbrev=False,
     )
-    knobs = train.add_argument_group("run settings (RunConfig)")
+    _run_flags(train)
+    train.add_argument(
+        "--out", metavar="DIR", help="run folder (default <runs dir>/<time>-<task>-<cell>-<hash>)"
+    )
+    train.add_argument(
+        "--threads", default="1", metavar="N", help="torch threads (default 1: sane when shared)"
+    )
+    compare = commands.add_parser(
+        "compare",
+        help="train variants of one run in parallel and tabulate them",
+        description="Train up to 12 variants of one run (the cross product of the values "
+        "given for one or two knobs) in parallel worker processes, save each run folder "
+        "under --out and write comparison.csv. Every variant sees the same data and seed.",
+        allow_abbrev=False,
+    )
+    compare.add_argument(
+        "--vary",
+        action="append",
+        required=True,
+        metavar="KNOB=V1,V2",
+        help=f"a knob and its values, e.g. cell=rnn,lstm,gru; twice for a grid. Knobs: "
+        f"{', '.join(KNOBS)}",
+    )
+    _run_flags(compare)
+    compare.add_argument(
+        "--out", metavar="DIR", help="folder for the runs (default <runs dir>/<time>-compare-...)"
+    )
+    compare.add_argument(
+        "--workers", default=None, metavar="N", help="parallel processes (default: all cores)"
+    )
+    compare.add_argument(
+        "--target-loss",
+        default=None,
+        metavar="X",
+        help="validation loss whose first crossing is tabulated (default: baseline / 10)",
+    )
+    return parser
+
+
+def _run_flags(command: argparse.ArgumentParser) -> None:
+    """Every RunConfig field as a flag (seq_len -> --seq-len), plus --config and
+    --runs-dir: the same for `train` and `compare`."""
+    knobs = command.add_argument_group("run settings (RunConfig)")
     default = RunConfig()
     for f in fields(RunConfig):
         meta = f.metadata
@@ -80,16 +128,14 @@ def build_parser() -> argparse.ArgumentParser:
             metavar=metavar,
             help=f"{meta['help']}{allowed} (default {getattr(default, f.name)})",
         )
-    train.add_argument(
+    command.add_argument(
         "--config", metavar="FILE", help="replay a saved config.json; explicit flags override it"
     )
-    train.add_argument(
-        "--out", metavar="DIR", help="run folder (default runs/<task>-<cell>-<timestamp>)"
+    command.add_argument(
+        "--runs-dir",
+        metavar="DIR",
+        help=f"the runs directory, where runs go without --out (default ${RUNS_ENV} or ./runs)",
     )
-    train.add_argument(
-        "--threads", default="1", metavar="N", help="torch threads (default 1: sane when shared)"
-    )
-    return parser
 
 
 def resolve_config(args: argparse.Namespace) -> RunConfig:
@@ -113,22 +159,47 @@ def _reason(exc: ConfigError) -> str:
     return str(exc).removeprefix(f"{exc.field}: ")
 
 
-def _threads(text: str) -> int:
+def _positive(name: str, text: str | None, default: int) -> int:
+    """--threads or --workers: a whole number from 1 to MAX_THREADS."""
+    if text is None:
+        return default
     try:
         n = int(text)
     except ValueError:
-        raise ConfigError("threads", f"expected a whole number, got {text!r}") from None
+        raise ConfigError(name, f"expected a whole number, got {text!r}") from None
     if not 1 <= n <= MAX_THREADS:
-        raise ConfigError("threads", f"{n} is out of range; allowed 1 to {MAX_THREADS}")
+        raise ConfigError(name, f"{n} is out of range; allowed 1 to {MAX_THREADS}")
     return n
 
 
-def _out_folder(args: argparse.Namespace, config: RunConfig) -> Path:
-    if args.out:
-        folder = Path(args.out)
-    else:
-        stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
-        folder = Path("runs") / f"{config.task}-{config.cell}-{stamp}"
+def _vary(texts: list[str]) -> dict[str, list[str]]:
+    """--vary flags -> {knob: values}; a knob given twice is refused."""
+    vary: dict[str, list[str]] = {}
+    for text in texts:
+        knob, values = parse_vary(text)
+        if knob in vary:
+            raise CompareError(f"vary: {knob} is given twice; list its values once")
+        vary[knob] = values
+    return vary
+
+
+def _target(text: str | None, config: RunConfig) -> float:
+    """--target-loss, or a tenth of the baseline (needs the task, so torch: after parsing)."""
+    if text is None:
+        from explorer.compare import default_target
+
+        return default_target(config)
+    try:
+        value = float(text)
+    except ValueError:
+        raise ConfigError("target-loss", f"expected a number, got {text!r}") from None
+    if not math.isfinite(value) or value < 0:
+        raise ConfigError("target-loss", f"{text} is not a loss; give a number >= 0")
+    return value
+
+
+def _out_folder(args: argparse.Namespace, default_name: str) -> Path:
+    folder = Path(args.out) if args.out else runs_dir(args.runs_dir) / default_name
     try:  # fail now, not after minutes of training
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
@@ -251,17 +322,26 @@ def main(argv: list[str] | None = None) -> int:
     try:
         args = build_parser().parse_args(argv)
         config = resolve_config(args)
-        threads = _threads(args.threads)
-        folder = _out_folder(args, config)
+        if args.command == "compare":
+            vary = _vary(args.vary)
+            variants = make_variants(config, vary)
+            workers = _positive("workers", args.workers, os.cpu_count() or 1)
+            target = _target(args.target_loss, config)
+            folder = _out_folder(args, group_name(config, list(vary)))
+        else:
+            threads = _positive("threads", args.threads, 1)
+            folder = _out_folder(args, run_name(config))
     except UsageError as exc:
         print(f"error: {exc} (see --help)", file=sys.stderr)
         return EXIT_USAGE
-    except ConfigError as exc:
+    except (ConfigError, CompareError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_USAGE
     except SystemExit as exc:  # --help
         return int(exc.code or 0)
     try:
+        if args.command == "compare":
+            return compare(variants, folder, workers, target)
         return train(config, folder, threads)
     except KeyboardInterrupt:  # before training began, or a second Ctrl-C while saving
         print("error: interrupted", file=sys.stderr)
@@ -286,3 +366,87 @@ def train(config: RunConfig, folder: Path, threads: int = 1) -> int:
     save_run(folder, trainer)
     print(format_summary(run_summary(trainer), trainer.task.baseline_name, folder))
     return EXIT_INTERRUPTED if stopped else EXIT_OK
+
+
+# -- compare -----------------------------------------------------------------------------
+class CompareProgress:
+    """One progress line per variant on a stream. On a terminal the block of lines is
+    redrawn in place (cursor up) at most 5 times a second; elsewhere (a log, CI) a variant
+    prints a line each time it passes a tenth of its steps, and when it ends."""
+
+    def __init__(self, variants: list[Variant], stream: TextIO) -> None:
+        self.stream = stream
+        self.tty = bool(getattr(stream, "isatty", lambda: False)())
+        self.width = max(len(v.name) for v in variants)
+        self.drawn_lines = 0
+        self.last_draw = 0.0
+        self.tenths = [0] * len(variants)
+        self.ended = [False] * len(variants)
+
+    def update(self, states: tuple[VariantState, ...], force: bool = False) -> None:
+        now = time.perf_counter()
+        if self.tty:
+            if force or now - self.last_draw >= 0.2:
+                up = f"\x1b[{self.drawn_lines}F" if self.drawn_lines else ""
+                lines = "".join(f"\x1b[2K{self.line(s)}\n" for s in states)
+                self.stream.write(up + lines)
+                self.stream.flush()
+                self.drawn_lines, self.last_draw = len(states), now
+            return
+        for s in states:
+            tenth = s.step * 10 // s.config.steps
+            ended = s.finished
+            if tenth > self.tenths[s.index] or (ended and not self.ended[s.index]):
+                self.stream.write(self.line(s) + "\n")
+                self.stream.flush()
+                self.tenths[s.index], self.ended[s.index] = tenth, ended
+
+    def line(self, s: VariantState) -> str:
+        total = s.config.steps
+        bar = ""
+        if self.tty:
+            filled = 20 * s.step // total
+            bar = f"[{'#' * filled}{'.' * (20 - filled)}] "
+        return (
+            f"{bar}{s.name:<{self.width}}  step {s.step}/{total}  loss {s.loss:.4g}  "
+            f"val {s.val_loss:.4g}  {s.state}"
+        )
+
+
+def compare(variants: list[Variant], folder: Path, workers: int, target: float) -> int:
+    """Train the variants in parallel, write comparison.csv, print the table. Ctrl-C
+    cancels every variant after its current step (the runs so far are saved): exit 130."""
+    from explorer.compare import Comparison, comparison_entries, results_table, table_for_csv
+
+    comparison = Comparison(variants, folder, workers=workers, idle_timeout=None)
+    progress = CompareProgress(variants, sys.stderr)
+    stop = _StopRequest()
+    in_main = threading.current_thread() is threading.main_thread()
+    previous = signal.signal(signal.SIGINT, stop) if in_main else None
+    cancelled = False
+    try:
+        print(
+            f"comparing {len(variants)} variants on {comparison.workers} worker processes "
+            f"-> {folder}",
+            file=sys.stderr,
+            flush=True,
+        )
+        comparison.start()
+        while not comparison.wait(0.2):
+            if stop.requested and not cancelled:
+                comparison.cancel()
+                cancelled = True
+            progress.update(comparison.states())
+    except KeyboardInterrupt:  # a second Ctrl-C: stop the workers now
+        cancelled = True
+        comparison.close(timeout=5)
+    finally:
+        if in_main:
+            signal.signal(signal.SIGINT, previous)
+    progress.update(comparison.states(), force=True)
+    table = table_for_csv(results_table(comparison_entries(comparison), target))
+    table.to_csv(folder / "comparison.csv", index=False)
+    print(table.drop(columns=["folder"]).to_string(index=False, float_format="{:.4g}".format))
+    print(f"\ntarget val loss {target:g}; wall time {comparison.wall_seconds:.1f} s")
+    print(f"comparison.csv and run folders: {folder}")
+    return EXIT_INTERRUPTED if cancelled else EXIT_OK

@@ -10,6 +10,7 @@ promptly otherwise.
 from __future__ import annotations
 
 import logging
+import shutil
 import threading
 import time
 import weakref
@@ -21,6 +22,8 @@ import torch
 from explorer.analysis import Predictions, sine_predictions
 from explorer.config import RunConfig
 from explorer.history import History
+from explorer.models import build_model
+from explorer.tasks import make_task
 from explorer.training import Trainer
 
 log = logging.getLogger(__name__)
@@ -46,6 +49,7 @@ class Snapshot:
     predictions: Predictions | None
     model_state: dict[str, torch.Tensor] | None  # a copy of the weights, for analysis
     baseline_loss: float | None
+    saved_to: Path | None = None  # the run folder, once the finished run is on disk
 
     @property
     def steps_total(self) -> int:
@@ -69,9 +73,18 @@ class Snapshot:
 
 
 class LiveRun:
-    def __init__(self, config: RunConfig, idle_timeout: float = IDLE_TIMEOUT) -> None:
+    def __init__(
+        self,
+        config: RunConfig,
+        idle_timeout: float = IDLE_TIMEOUT,
+        runs_dir: Path | None = None,
+    ) -> None:
+        """runs_dir: where the thread saves the run once it completes, diverges or is
+        stopped after at least one step; None (the default, for tests) saves nothing."""
         self.config = config
         self.idle_timeout = idle_timeout
+        self.runs_dir = runs_dir
+        self._saved_to: Path | None = None
         self._cond = threading.Condition()
         self._train_lock = threading.Lock()  # held by the thread around each step
         self._state = "idle"
@@ -83,6 +96,63 @@ class LiveRun:
         self._last_touch = time.monotonic()
         self._snapshot = Snapshot(config, "idle", self._message, 0, History(), None, None, None)
         REGISTRY.add(self)
+
+    @classmethod
+    def finished(
+        cls,
+        config: RunConfig,
+        history: History,
+        model_state: dict[str, torch.Tensor] | None,
+        predictions: Predictions | None,
+        message: str,
+        state: str = "completed",
+        baseline_loss: float | None = None,
+        saved_to: Path | None = None,
+    ) -> LiveRun:
+        """A run in its final state, without a thread: a compared or saved run opened in
+        the single-run pages. Its controls do nothing (it is finished); save() copies
+        saved_to."""
+        if state not in FINISHED:
+            raise ValueError(f"a finished run's state is one of {FINISHED}, not {state!r}")
+        run = cls(config)
+        if baseline_loss is None:
+            baseline_loss = make_task(config).baseline_loss()
+        run._state, run._message, run._saved_to = state, message, saved_to
+        run._snapshot = Snapshot(
+            config,
+            state,
+            message,
+            history.last_step,
+            history,
+            predictions,
+            model_state,
+            baseline_loss,
+            saved_to,
+        )
+        return run
+
+    @classmethod
+    def from_folder(cls, folder: Path) -> LiveRun:
+        """A saved run folder (validated by explorer.bundle) as a finished run."""
+        from explorer.bundle import history_of, load_run
+
+        loaded = load_run(folder)
+        task = make_task(loaded.config)
+        model = build_model(loaded.config, task)
+        model.load_state_dict(loaded.state_dict)
+        with torch.no_grad():
+            predictions = sine_predictions(model, task)
+        status = str(loaded.summary.get("status", "completed"))
+        return cls.finished(
+            loaded.config,
+            history_of(loaded),
+            {k: v.detach().clone() for k, v in model.state_dict().items()},
+            predictions,
+            str(loaded.summary.get("message", "")) or f"Opened {Path(folder).name}.",
+            state=status if status in FINISHED else "stopped",
+            baseline_loss=task.baseline_loss(),
+            saved_to=Path(folder),
+        )
 
     # -- controls (called from the UI thread) ----------------------------------------
     def start(self) -> None:
@@ -130,7 +200,13 @@ class LiveRun:
                 self._state = "paused"
             self._message = "Paused after single steps."
             self._publish_state()
+            target = self._snapshot.step + self._pending_steps
             self._cond.notify_all()
+            # Like pause(): return once the step is published, so the rerun that follows
+            # the click shows it (a paused page does not poll).
+            self._cond.wait_for(
+                lambda: self._snapshot.step >= target or self._state != "paused", timeout=5
+            )
 
     def stop(self, reason: str = "Stopped.") -> None:
         with self._cond:
@@ -163,12 +239,20 @@ class LiveRun:
         return snap
 
     def save(self, folder: Path) -> Path:
-        """Write the run folder; waits for the step in progress, so it is consistent."""
-        from explorer.bundle import save_run
+        """Write the run folder; waits for the step in progress, so it is consistent. A
+        finished run without a trainer (LiveRun.finished) copies the folder it came from."""
+        from explorer.bundle import KNOWN_FILES, save_run
 
         with self._train_lock:
             if self._trainer is None:
-                raise RuntimeError("nothing to save: the run has not started")
+                if self._saved_to is None:
+                    raise RuntimeError("nothing to save: the run has not started")
+                folder = Path(folder)
+                folder.mkdir(parents=True, exist_ok=True)
+                for name in KNOWN_FILES:
+                    if (self._saved_to / name).is_file():
+                        shutil.copyfile(self._saved_to / name, folder / name)
+                return folder
             return save_run(folder, self._trainer)
 
     # -- the thread ------------------------------------------------------------------
@@ -220,6 +304,33 @@ class LiveRun:
         finally:
             if self._trainer is not None:
                 self._publish(self._trainer, extras=True)
+                self._save_finished(self._trainer)
+
+    def _save_finished(self, trainer: Trainer) -> None:
+        """Keep a completed, diverged or stopped run (with at least one step) in the runs
+        directory, then re-publish with where it went. A disk error becomes part of the
+        message: the run on screen matters more than its copy on disk."""
+        if self.runs_dir is None or trainer.step < 1:
+            return
+        with self._cond:
+            state, message = self._state, self._message
+        if state not in ("completed", "diverged", "stopped"):
+            return
+        from explorer.bundle import save_run
+        from explorer.runs import new_run_folder
+
+        try:
+            with self._train_lock:
+                trainer.stop(message)  # a stop from outside: the summary says "stopped"
+                folder = save_run(new_run_folder(Path(self.runs_dir), self.config), trainer)
+            note, saved = f"Saved to {folder}.", folder
+        except Exception as exc:  # a full disk, a read-only folder, ...
+            log.warning("could not save the run: %s", exc)
+            note, saved = f"Not saved ({type(exc).__name__}: {exc}).", None
+        with self._cond:
+            self._saved_to = saved
+            self._message = f"{self._message} {note}".strip()
+            self._publish_state()
 
     def _should_wait(self) -> bool:
         return not self._stop and self._state == "paused" and self._pending_steps <= 0
@@ -255,7 +366,9 @@ class LiveRun:
                 predictions if extras else old.predictions,
                 model_state if extras else old.model_state,
                 baseline,
+                self._saved_to,
             )
+            self._cond.notify_all()  # step_once waits for its step to show
 
     def _publish_state(self) -> None:
         """Re-publish the last snapshot with the current state (caller holds the lock)."""
@@ -269,6 +382,7 @@ class LiveRun:
             old.predictions,
             old.model_state,
             old.baseline_loss,
+            self._saved_to,
         )
 
 

@@ -32,6 +32,14 @@ TEXTS: dict[str, str] = {
         "The equations behind the charts, each next to the numbers of the run you are "
         "training now. Change the cell type in the sidebar to see its equations."
     ),
+    "intro.compare": (
+        "Train the same run in up to 12 variants side by side, differing in one or two "
+        "knobs, and compare what they learn and how their gradients flow. Every variant "
+        "starts from the sidebar's settings and the same seed, so all of them see the same "
+        "batches in the same order: a difference comes from the knob alone (unless the "
+        "knob is the seed). Variants train in parallel, one core each; finished runs are "
+        "kept in the runs directory, and saved or uploaded runs can join the charts."
+    ),
     # what am I seeing?
     "chart.loss": (
         "Mean squared error per training step (noisy: each step sees a different batch) "
@@ -81,6 +89,28 @@ TEXTS: dict[str, str] = {
         "Bars: the spectral norm of each step's Jacobian ∂h_t/∂h_{t-1} on one probe "
         "sequence. Red: their product from t to the end, an upper bound on how much of "
         "the gradient at the last step reaches step t."
+    ),
+    "chart.compare_loss": (
+        "One colour per run. Solid: the loss on the fixed validation set, the fair "
+        "comparison. Faint: the loss of each training batch, which is noisy because every "
+        "step sees different sequences (the same ones for every run)."
+    ),
+    "chart.compare_heatmaps": (
+        "One panel per run: log10 of ‖dL/dh_t‖ at every timestep t (columns) for every "
+        "probed training step (rows). All panels share one colour scale, so the same colour "
+        "means the same gradient norm everywhere: a dark left edge is a gradient that "
+        "vanishes before it reaches the early inputs."
+    ),
+    "chart.compare_reach": (
+        "How many steps back from the loss the gradient still carries at least 1/1000 of "
+        "its strength at the last step (T − 1 − the gradient horizon). A run that learns "
+        "long-range structure pushes this up towards T − 1."
+    ),
+    "chart.compare_table": (
+        "Click a column header to sort. Steps to target: the first validation step at or "
+        "below the target loss. Steps/s: training steps over their own time, each run on "
+        "its own core. Clipped: the fraction of steps whose gradient was clipped. Horizon: "
+        "the earliest timestep the gradient still reaches at the end of training."
     ),
     # status and guidance
     "status.changed": (

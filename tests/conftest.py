@@ -1,13 +1,33 @@
 """Shared test setup: one torch thread and fixed seeds, so every test is reproducible."""
 
+import os
+
 import numpy as np
 import pytest
 import torch
 
+from explorer.runs import RUNS_ENV
+
 
 @pytest.fixture(autouse=True)
 def _seeded_single_thread() -> None:
-    """One thread (results independent of the core count) and seeded global RNGs."""
+    """One thread (results independent of the core count) and seeded global RNGs. IEEE
+    floats again: a Trainer built in this thread flushes denormals to zero (a per-thread
+    CPU flag), and hypothesis refuses to draw floats while that is on."""
+    torch.set_flush_denormal(False)
     torch.set_num_threads(1)
     torch.manual_seed(0)
     np.random.seed(0)
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _runs_dir_in_tmp(tmp_path_factory: pytest.TempPathFactory):
+    """The app saves every finished run to the runs directory: point it (and any server a
+    test starts, which inherits the environment) at a temporary folder, not ./runs."""
+    previous = os.environ.get(RUNS_ENV)
+    os.environ[RUNS_ENV] = str(tmp_path_factory.mktemp("runs"))
+    yield
+    if previous is None:
+        os.environ.pop(RUNS_ENV, None)
+    else:
+        os.environ[RUNS_ENV] = previous

@@ -2,17 +2,25 @@
 
 from __future__ import annotations
 
+import sys
 import threading
 import weakref
+from dataclasses import fields
+from pathlib import Path
 
 import streamlit as st
 
+from explorer import runs
+from explorer.compare import Comparison, Variant
 from explorer.config import RunConfig
 from explorer.live import FINISHED, LiveRun, Snapshot
 from explorer.training import warm_up
 
 RUN_KEY = "live_run"
 GUARD_KEY = "live_run_guard"
+COMPARISON_KEY = "comparison"
+COMPARISON_GUARD_KEY = "comparison_guard"
+OPEN_PENDING_KEY = "open_pending"  # set by a callback; the page then switches to Train
 POLL_SECONDS = 0.25  # 4 redraws a second while a run trains
 
 
@@ -37,12 +45,21 @@ def snapshot() -> Snapshot | None:
     return run.snapshot() if run is not None else None
 
 
+def runs_root() -> Path:
+    """The runs directory: `streamlit run app.py -- --runs-dir DIR`, else
+    $RNN_EXPLORER_RUNS, else ./runs. Read on every call, so a test can point it away."""
+    return runs.runs_dir(runs.flag_from_argv(sys.argv[1:]))
+
+
 def replace_run(config: RunConfig) -> LiveRun:
     """A new idle run for config; the old one's thread is told to stop."""
+    return _install(LiveRun(config, runs_dir=runs_root()))
+
+
+def _install(run: LiveRun) -> LiveRun:
     old = current_run()
     if old is not None:
         old.stop("Replaced by a new run.")
-    run = LiveRun(config)
     st.session_state[RUN_KEY] = run
     # When Streamlit drops the session, its state goes and the guard with it: stop the
     # thread then (the heartbeat in LiveRun catches what this misses).
@@ -83,6 +100,45 @@ def stop() -> None:
 
 def reset(config: RunConfig) -> None:
     replace_run(config)
+
+
+def open_finished(folder: Path) -> None:
+    """Callback: make a saved run the session's run and set the sidebar to its settings
+    (so no "settings changed" warning fires); the page then switches to Train. Widget keys
+    may only be set before the widgets are drawn: in a callback, not in the script."""
+    run = _install(LiveRun.from_folder(Path(folder)))
+    for f in fields(RunConfig):
+        st.session_state[f"cfg_{f.name}"] = getattr(run.config, f.name)
+    st.session_state["last_valid_config"] = run.config
+    st.session_state[OPEN_PENDING_KEY] = True
+
+
+def open_pending() -> bool:
+    """True once after open_finished: the page should switch to Train now."""
+    return bool(st.session_state.pop(OPEN_PENDING_KEY, False))
+
+
+# -- the session's comparison ------------------------------------------------------------
+def current_comparison() -> Comparison | None:
+    return st.session_state.get(COMPARISON_KEY)
+
+
+def start_comparison(base: RunConfig, variants: list[Variant], knobs: list[str]) -> None:
+    """Callback: start a comparison in a new group folder of the runs directory."""
+    old = current_comparison()
+    if old is not None and old.active:
+        return  # the page disables the button; a double click lands here
+    group = runs.unique_folder(runs_root(), runs.group_name(base, knobs))
+    comparison = Comparison(variants, group).start()
+    st.session_state[COMPARISON_KEY] = comparison
+    guard = _SessionGuard()
+    weakref.finalize(guard, comparison.cancel)
+    st.session_state[COMPARISON_GUARD_KEY] = guard
+
+
+def cancel_comparison(index: int | None = None) -> None:
+    if (comparison := current_comparison()) is not None:
+        comparison.cancel(index)
 
 
 def live_interval(snap: Snapshot | None) -> float | None:

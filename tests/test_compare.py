@@ -1,0 +1,383 @@
+"""Compare: variants, shared data, parallel == sequential, cancelling, the table, the
+figures, the command line and the page (AppTest).
+
+Worker processes cost a few seconds each to start (torch's import), so the tests that
+spawn share what they can: one command-line comparison checks the CLI, the parallel result
+against the sequential one and comparison.csv's numbers; one page comparison checks the
+page end to end.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import math
+import sys
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+import torch
+from streamlit.testing.v1 import AppTest
+from test_bundle import _members, _trained, _zip
+
+from explorer import cli, compare_figures
+from explorer.bundle import load_history, save_run, zip_run
+from explorer.compare import (
+    COMPARISONS,
+    MAX_VARIANTS,
+    CompareError,
+    Comparison,
+    Entry,
+    VariantState,
+    make_variants,
+    results_table,
+    steps_to_target,
+)
+from explorer.config import ConfigError, RunConfig
+from explorer.live import REGISTRY
+from explorer.models import build_model
+from explorer.tasks import make_task
+
+ROOT = Path(__file__).resolve().parents[1]
+TINY = RunConfig(task="adding", seq_len=10, hidden=8, batch=8, steps=30, val_every=5)
+TINY_ARGS = [
+    *("--task", "adding", "--seq-len", "10", "--hidden", "8", "--batch", "8"),
+    *("--steps", "30", "--val-every", "5"),
+]
+
+
+@pytest.fixture(autouse=True)
+def stop_everything():
+    yield
+    COMPARISONS.close_all()
+    REGISTRY.stop_all()
+
+
+# -- variants ---------------------------------------------------------------------------
+def test_variants_are_the_cross_product_of_one_or_two_knobs():
+    one = make_variants(TINY, {"cell": ["rnn", "lstm", "gru"]})
+    assert [v.name for v in one] == ["cell=rnn", "cell=lstm", "cell=gru"]
+    assert [v.config for v in one] == [TINY.replace(cell=c) for c in ("rnn", "lstm", "gru")]
+    two = make_variants(TINY, {"clip": ["off", "norm"], "clip_value": ["0.5", "2"]})
+    assert [v.name for v in two] == [
+        "clip=off, clip_value=0.5",
+        "clip=off, clip_value=2",
+        "clip=norm, clip_value=0.5",
+        "clip=norm, clip_value=2",
+    ]
+    assert two[3].config == TINY.replace(clip="norm", clip_value=2.0)
+    twelve = make_variants(TINY, {"seed": [str(s) for s in range(12)]})
+    assert len(twelve) == MAX_VARIANTS
+
+
+@pytest.mark.parametrize(
+    ("vary", "error", "words"),
+    [
+        ({"colour": ["red"]}, CompareError, "unknown knob 'colour'"),
+        ({"steps": ["1", "2"]}, CompareError, "unknown knob 'steps'"),
+        ({"seed": [str(s) for s in range(13)]}, CompareError, "13 variants; at most 12"),
+        ({"cell": ["rnn", "gru"], "lr": list("1234567")}, CompareError, "2 x 7 = 14"),
+        ({"hidden": ["0", "8"]}, ConfigError, "hidden: 0 is out of range"),
+        ({"lr": ["fast"]}, ConfigError, "lr: expected a number"),
+        ({"cell": ["rnn", "RNN"]}, CompareError, "lists rnn twice"),
+        ({"cell": ["rnn"], "lr": ["1"], "seed": ["1"]}, CompareError, "at most two knobs"),
+        ({"cell": ["rnn", "lstm"], "init": ["identity"]}, ConfigError, "variant cell=lstm"),
+        ({}, CompareError, "one or two knobs"),
+    ],
+)
+def test_bad_variations_are_refused_in_one_line(vary, error, words):
+    with pytest.raises(error) as info:
+        make_variants(TINY, vary)
+    assert words in str(info.value) and "\n" not in str(info.value)
+
+
+@pytest.mark.parametrize(
+    ("knob", "values", "same_weights"),
+    [
+        ("cell", ["rnn", "lstm", "gru"], False),
+        ("lr", ["0.001", "0.1"], True),
+        ("clip", ["off", "norm", "value"], True),
+        ("clip_value", ["0.1", "10"], True),
+        ("optimizer", ["adam", "sgd"], True),
+        ("hidden", ["4", "16"], False),
+        ("init", ["default", "orthogonal"], False),
+    ],
+)
+def test_variants_see_the_same_batches_in_the_same_order(knob, values, same_weights):
+    variants = make_variants(TINY, {knob: values})
+    tasks = [make_task(v.config) for v in variants]
+    for step in (0, 1, 17):
+        first = tasks[0].train_batch(step)
+        for task in tasks[1:]:
+            batch = task.train_batch(step)
+            assert torch.equal(batch.x, first.x) and torch.equal(batch.y, first.y)
+    for task in tasks[1:]:
+        assert torch.equal(task.val_batch().x, tasks[0].val_batch().x)
+    if same_weights:  # a knob that leaves the shapes alone starts from the same weights
+        pairs = zip(variants, tasks, strict=True)
+        states = [build_model(v.config, t).state_dict() for v, t in pairs]
+        for state in states[1:]:
+            assert all(torch.equal(state[k], states[0][k]) for k in state)
+
+
+def test_only_the_seed_knob_changes_the_data():
+    a, b = (make_task(v.config) for v in make_variants(TINY, {"seed": ["0", "1"]}))
+    assert not torch.equal(a.train_batch(0).x, b.train_batch(0).x)
+
+
+# -- table and figures, against the recorded numbers -------------------------------------
+@pytest.fixture(scope="module")
+def entries() -> list[Entry]:
+    configs = [TINY, TINY.replace(cell="gru", seq_len=14)]
+    return [Entry(f"run {n}", c, _trained(c).history, "completed") for n, c in enumerate(configs)]
+
+
+def test_results_table_numbers(entries):
+    target = 0.2
+    table = results_table(entries, target)
+    assert list(table["variant"]) == ["run 0", "run 1"]
+    for row, e in zip(table.itertuples(), entries, strict=True):
+        h = e.history
+        assert row.final_val_loss == h.val_losses[-1]
+        assert row.best_val_loss == min(h.val_losses)
+        crossed = [s for s, v in zip(h.val_steps, h.val_losses, strict=True) if v <= target]
+        assert (row.steps_to_target if crossed else None) == (crossed[0] if crossed else None)
+        clipped = np.mean([r.grad_norm_clipped < r.grad_norm for r in h.steps])
+        assert row.clipped_fraction == pytest.approx(clipped)
+        assert row.steps_per_second == pytest.approx(len(h.steps) / sum(r.seconds for r in h.steps))
+        dh = h.probes[-1].dh[-1]
+        assert row.horizon == np.flatnonzero(dh >= 1e-3 * dh[-1])[0]
+    never = results_table(entries, 0.0)
+    assert never["steps_to_target"].isna().all()
+    assert steps_to_target(entries[0].history, math.inf) == entries[0].history.val_steps[0]
+
+
+def test_heatmaps_share_one_colour_scale(entries):
+    fig = compare_figures.heatmap_grid_figure(entries)
+    heatmaps = [t for t in fig.data if t.type == "heatmap"]
+    assert [t.name for t in heatmaps] == ["run 0", "run 1"]
+    assert {t.coloraxis for t in heatmaps} == {"coloraxis"}
+    logs = [np.log10(np.maximum(e.history.dh_matrix()[1], 1e-30)) for e in entries]
+    assert fig.layout.coloraxis.cmin == pytest.approx(min(z.min() for z in logs))
+    assert fig.layout.coloraxis.cmax == pytest.approx(max(z.max() for z in logs))
+    for t, e in zip(heatmaps, entries, strict=True):  # every probed row drawn: few here
+        np.testing.assert_allclose(np.asarray(t.z), np.log10(e.history.dh_matrix()[1]))
+    assert [len(t.x) for t in heatmaps] == [10, 14]
+
+
+def test_loss_overlay_and_reach_draw_the_recorded_numbers(entries):
+    fig = compare_figures.loss_overlay_figure(entries)
+    val = [t for t in fig.data if t.showlegend is not False]
+    assert [t.name for t in val] == ["run 0", "run 1"]
+    for t, e in zip(val, entries, strict=True):
+        assert list(t.y) == e.history.val_losses and list(t.x) == e.history.val_steps
+    reach = compare_figures.reach_figure(entries)
+    for t, e in zip(reach.data, entries, strict=True):
+        T = e.config.seq_len
+        assert list(t.y) == [T - 1 - p.horizon for p in e.history.probes]
+    empty = compare_figures.loss_overlay_figure([])
+    assert not empty.data
+
+
+# -- in parallel: the command line, checked against a sequential run ---------------------
+@pytest.fixture(scope="module")
+def cli_race(tmp_path_factory):
+    out = tmp_path_factory.mktemp("race") / "race"
+    capture = pytest.MonkeyPatch()
+    err = io.StringIO()
+    capture.setattr(sys, "stderr", err)
+    code = cli.main(
+        [
+            *("compare", "--vary", "cell=rnn,gru", *TINY_ARGS, "--workers", "2"),
+            *("--target-loss", "0.2", "--out", str(out)),
+        ]
+    )
+    capture.undo()
+    return code, out, err.getvalue()
+
+
+def test_parallel_runs_equal_sequential_ones(cli_race):
+    code, out, _ = cli_race
+    assert code == 0
+    table = pd.read_csv(out / "comparison.csv", keep_default_na=False)
+    assert list(table["variant"]) == ["cell=rnn", "cell=gru"]
+    for row in table.itertuples():
+        config = TINY.replace(cell=row.variant.split("=")[1])
+        folder = out / row.folder
+        assert RunConfig.from_json((folder / "config.json").read_text()) == config
+        parallel = load_history(folder)
+        sequential = _trained(config).history  # this process, one after another
+        assert [r.loss for r in parallel.steps] == [r.loss for r in sequential.steps]
+        assert parallel.val_losses == sequential.val_losses
+        assert [r.grad_norm for r in parallel.steps] == [r.grad_norm for r in sequential.steps]
+
+
+def test_comparison_csv_has_the_table_columns_and_numbers(cli_race):
+    _, out, stderr = cli_race
+    table = pd.read_csv(out / "comparison.csv", keep_default_na=False)
+    assert list(table.columns) == [
+        "variant",
+        "final_val_loss",
+        "best_val_loss",
+        "steps_to_target",
+        "steps_per_second",
+        "clipped_fraction",
+        "horizon",
+        "status",
+        "folder",
+    ]
+    for row in table.itertuples():
+        metrics = pd.read_csv(out / row.folder / "metrics.csv")  # computed another way
+        val = metrics.dropna(subset=["val_loss"])
+        assert row.final_val_loss == val["val_loss"].iloc[-1]
+        assert row.best_val_loss == val["val_loss"].min()
+        hit = val[val["val_loss"] <= 0.2]["step"]
+        assert str(row.steps_to_target) == (str(hit.iloc[0]) if len(hit) else "not reached")
+        assert row.clipped_fraction == pytest.approx(metrics["clipped"].mean())
+        assert row.status == "completed"
+        summary = json.loads((out / row.folder / "summary.json").read_text())
+        assert row.horizon == summary["horizon_last"]
+    for name in ("cell=rnn", "cell=gru"):  # not a terminal: periodic lines, one per tenth
+        assert f"{name}  step 30/30" in stderr
+    assert "\x1b[" not in stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "words"),
+    [
+        (["--vary", "colour=red"], "error: vary: unknown knob 'colour'"),
+        (["--vary", "hidden=0,8"], "error: hidden: 0 is out of range"),
+        (["--vary", "seed=0,1,2,3", "--vary", "lr=1,2,3,4"], "error: vary: 4 x 4 = 16 variants"),
+        (["--vary", "cell=rnn", "--vary", "cell=gru"], "error: vary: cell is given twice"),
+        (["--vary", "cell"], "error: vary: expected KNOB=V1,V2"),
+        (["--vary", "cell=rnn,gru", "--target-loss", "low"], "error: target-loss: expected"),
+        (["--vary", "cell=rnn,gru", "--workers", "0"], "error: workers: 0 is out of range"),
+        (["--cell", "rnn"], "error: the following arguments are required: --vary"),
+    ],
+)
+def test_bad_compare_arguments_give_one_line_and_exit_2(args, words, tmp_path, capsys):
+    assert cli.main(["compare", *args, "--out", str(tmp_path / "out")]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(words) and err.count("\n") == 1, err
+    assert not (tmp_path / "out").exists()
+
+
+def test_progress_redraws_one_line_per_variant_on_a_terminal():
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    variants = make_variants(TINY, {"cell": ["rnn", "gru"]})
+    stream = Terminal()
+    progress = cli.CompareProgress(variants, stream)
+    states = [VariantState(i, v.name, v.config, "running", step=3) for i, v in enumerate(variants)]
+    progress.update(tuple(states), force=True)
+    states[1] = replace(states[1], step=30, state="completed")
+    progress.update(tuple(states), force=True)
+    lines = stream.getvalue().split("\n")
+    assert lines[2].startswith("\x1b[2F")  # the second draw moves up over the first
+    assert "cell=gru  step 30/30" in lines[3] and lines[3].endswith("completed")
+    assert stream.getvalue().count("\n") == 4
+
+
+# -- cancelling ------------------------------------------------------------------------------
+def test_cancel_one_running_and_one_queued_variant(tmp_path):
+    long = make_variants(TINY.replace(steps=100_000), {"cell": ["rnn", "gru"]})
+    comparison = Comparison(long, tmp_path, workers=1).start()
+    deadline = 60
+    while comparison.states()[0].step < 3 and deadline > 0:
+        comparison.wait(0.1)
+        deadline -= 0.1
+    comparison.cancel(1)  # still queued behind the first: cancelled at once
+    assert comparison.states()[1].state == "cancelled"
+    comparison.cancel(0)
+    assert comparison.wait(60)
+    first, second = comparison.states()
+    assert first.state == "stopped" and first.message.startswith("Cancelled after")
+    assert 3 <= first.step < 100_000 and first.folder is not None
+    assert len(load_history(first.folder).steps) == first.step
+    assert second.state == "cancelled" and second.folder is None
+    assert [e.label for e in comparison.results()] == ["cell=rnn"]
+
+
+# -- the page ---------------------------------------------------------------------------------
+SMALL_QUERY = {"task": "adding", "hidden": "8", "seq_len": "10", "steps": "30", "batch": "8"}
+
+
+@pytest.fixture(autouse=True)
+def runs_dir(tmp_path, monkeypatch) -> Path:
+    """A fresh runs directory per test: the page lists exactly what the test made."""
+    monkeypatch.setenv("RNN_EXPLORER_RUNS", str(tmp_path / "runs"))
+    return tmp_path / "runs"
+
+
+def page(query: dict[str, str] | None = None) -> AppTest:
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.query_params.update(query or SMALL_QUERY)
+    at.run()
+    at.switch_page("views/compare.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def test_the_page_runs_a_comparison_and_opens_a_variant():
+    at = page()
+    assert at.title[0].value == "Compare"
+    at.selectbox(key="cmp_knob1").set_value("cell").run()
+    at.multiselect(key="cmp_values1_cell").set_value(["rnn", "gru"]).run()
+    at.button(key="cmp_run").click().run()
+    comparison = at.session_state["comparison"]
+    assert len(at.get("progress")) == 2  # one bar per variant
+    assert comparison.wait(90), [s.state for s in comparison.states()]
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    table = at.dataframe[0].value
+    assert list(table["variant"]) == ["cell=rnn", "cell=gru"]
+    reached = results_table(comparison.results(), at.number_input(key="cmp_target").value)
+    assert list(table["steps_to_target"]) == list(reached["steps_to_target"].fillna(math.inf))
+    assert list(table["status"]) == ["completed", "completed"]
+    specs = [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+    heatmaps = [t for s in specs for t in s["data"] if t["type"] == "heatmap"]
+    assert len(heatmaps) == 2 and {t["coloraxis"] for t in heatmaps} == {"coloraxis"}
+    saved = at.dataframe[1].value  # the runs directory lists both
+    assert sorted(saved["cell"]) == ["gru", "rnn"]
+
+    at.button(key="cmp_open_1").click().run()  # "Open cell=gru"
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.title[0].value == "Train"
+    snap = at.session_state["live_run"].snapshot()
+    expected = RunConfig(task="adding", cell="gru", hidden=8, seq_len=10, steps=30, batch=8)
+    assert snap.state == "completed" and snap.config == expected
+    assert at.session_state["cfg_cell"] == "gru" and at.session_state["config"] == snap.config
+    assert not [w for w in at.warning if "Settings changed" in w.value]
+    losses = [r.loss for r in snap.history.steps]
+    assert losses == [r.loss for r in comparison.results()[1].history.steps]
+
+
+def test_more_than_twelve_variants_are_refused_on_the_page():
+    at = page()
+    at.selectbox(key="cmp_knob1").set_value("seed").run()
+    at.text_input(key="cmp_values1_seed").input(",".join(str(s) for s in range(13))).run()
+    assert any("13 variants; at most 12" in e.value for e in at.error)
+    assert at.button(key="cmp_run").disabled
+
+
+def test_uploads_on_the_page_are_checked(tmp_path):
+    trainer = _trained(TINY)
+    good = zip_run(save_run(tmp_path / "good", trainer))
+    members = _members(tmp_path / "good")
+    at = page()
+    bad = _zip({**members, "../../evil.py": b"import os"})
+    at.file_uploader(key="cmp_upload").set_value(("evil.zip", bad, "application/zip")).run()
+    assert not at.exception, [e.value for e in at.exception]
+    errors = " ".join(e.value for e in at.error)
+    assert "Refused evil.zip: unsafe member name" in errors
+    at.file_uploader(key="cmp_upload").set_value(("mine.zip", good, "application/zip")).run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert any("Added mine.zip as" in s.value for s in at.success)
+    assert at.multiselect(key="cmp_overlay").value  # kept and overlaid at once
+    table = at.dataframe[0].value
+    assert len(table) == 1 and table["final_val_loss"][0] == trainer.history.val_losses[-1]
