@@ -9,7 +9,7 @@ import streamlit as st
 import torch
 
 from explorer.texts import text
-from ui import session, sidebar
+from ui import classroom, session, sidebar
 
 torch.set_num_threads(1)  # one core per training thread; sessions share the machine
 
@@ -25,13 +25,16 @@ def main() -> None:
         st.Page("views/hidden_states.py", title="Hidden states", icon=":material/scatter_plot:"),
         st.Page("views/learn.py", title="Learn", icon=":material/function:"),
         st.Page("views/compare.py", title="Compare", icon=":material/compare_arrows:"),
+        st.Page("views/classroom.py", title="Classroom", icon=":material/school:"),
     ]
 
     session.warm_up_in_background()
     sidebar.load_url_once()
     navigation = st.navigation(pages)
+    classroom.style_page()
     controls_box = st.sidebar.container()  # above the settings, drawn once they are read
     config = sidebar.config_widgets()
+    sidebar.display_widgets()
     with controls_box:
         sidebar.controls(config)
     sidebar.write_url(config)
@@ -40,6 +43,10 @@ def main() -> None:
     for warning in st.session_state.pop("url_warnings", []):
         st.warning(warning, icon=":material/warning:")
 
+    if (lesson := classroom.active()) is not None:
+        st.info(
+            text("classroom.active", title=text(lesson.text_key("title"))), icon=":material/school:"
+        )
     snap = session.snapshot()
     if snap is not None and snap.state != "idle" and snap.config != config:
         changed = ", ".join(snap.config.diff(config))

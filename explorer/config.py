@@ -160,11 +160,13 @@ class RunConfig:
         }
 
     @classmethod
-    def from_query(cls, params: Mapping[str, Any]) -> tuple[RunConfig, list[str]]:
-        """Lenient: each bad or unknown parameter falls back to its default and yields a
-        warning naming it, so a mangled link still opens."""
+    def from_query(
+        cls, params: Mapping[str, Any], base: RunConfig | None = None
+    ) -> tuple[RunConfig, list[str]]:
+        """Lenient: each bad or unknown parameter falls back to its default (or to base's
+        value, e.g. a preset's) and yields a warning naming it, so a mangled link opens."""
         known = {f.name: f for f in fields(cls)}
-        values: dict[str, Any] = {}
+        values: dict[str, Any] = base.to_dict() if base is not None else {}
         warnings: list[str] = []
         for name, raw in params.items():
             if name not in known:
@@ -174,9 +176,8 @@ class RunConfig:
             try:
                 values[name] = _check(known[name], raw)
             except ConfigError as exc:
-                warnings.append(
-                    f"URL parameter {exc}. Using the default {_format(known[name].default)!r}."
-                )
+                fallback = values.get(name, known[name].default)
+                warnings.append(f"URL parameter {exc}. Using {_format(fallback)!r}.")
         try:
             return cls(**values), warnings
         except ConfigError as exc:  # a combination that is invalid as a whole

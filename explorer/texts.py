@@ -112,6 +112,162 @@ TEXTS: dict[str, str] = {
         "its own core. Clipped: the fraction of steps whose gradient was clipped. Horizon: "
         "the earliest timestep the gradient still reaches at the end of training."
     ),
+    # classroom presets: title, what to watch, what to expect, why, and predict-then-reveal
+    "preset.tutorial_sine.title": "The tutorial's sine model",
+    "preset.tutorial_sine.watch": (
+        "The loss curve on the Train page, and the prediction (blue) against the truth."
+    ),
+    "preset.tutorial_sine.expect": (
+        "Within 100 full-batch epochs the validation loss falls from about 0.6 (predicting "
+        "the mean) to about 0.02. It cannot reach 0: the targets carry noise of variance "
+        "0.01, and the five inputs are noisy too."
+    ),
+    "preset.tutorial_sine.why": (
+        "Five past values of a sine fix its phase, so a small RNN (32 units, Adam 0.01, "
+        "clipping at 0.5) learns to extrapolate one step. This is the seed tutorial's exact "
+        "setup: sin t for t in [0, 20) step 0.1, Gaussian noise 0.1, windows of 5."
+    ),
+    "preset.tutorial_sine.question": "How low will the validation loss go?",
+    "preset.tutorial_sine.option1": "To zero: a sine is perfectly predictable",
+    "preset.tutorial_sine.option2": "To about the noise level, not below",
+    "preset.tutorial_sine.option3": "It stays near the baseline: 5 points are too few",
+    "preset.tutorial_sine.answer": (
+        "About the noise level: noise in the target can never be predicted, so the loss "
+        "levels off near 0.02 (the noise variance 0.01 plus what noisy inputs cost)."
+    ),
+    "preset.free_running.title": "Free-running sine",
+    "preset.free_running.watch": (
+        "The red dotted line on the Train page: after a short warm-up the model is fed only "
+        "its own outputs, and generates the wave by itself."
+    ),
+    "preset.free_running.expect": (
+        "Early on the free-running curve collapses to a flat line or drifts away; after a "
+        "few hundred steps it tracks the sine for a whole period and more."
+    ),
+    "preset.free_running.why": (
+        "The tutorial's stateful next-step model (hidden 16, weights drawn from N(0, 0.001)) "
+        "learns a rotation in its hidden state: the loop you can see on the Hidden states "
+        "page. Fed its own outputs, small errors compound, so free-running is the harder test."
+    ),
+    "preset.free_running.question": "Fed only its own outputs, what will the model produce?",
+    "preset.free_running.option1": "A flat line: errors pile up at once",
+    "preset.free_running.option2": "A sine that keeps going, slowly drifting in phase",
+    "preset.free_running.option3": "Noise",
+    "preset.free_running.answer": (
+        "A sine that keeps going: the hidden state has learnt an orbit, so the model can "
+        "generate the wave, drifting slowly as small errors add up."
+    ),
+    "preset.vanishing.title": "Vanishing gradients: RNN vs GRU vs LSTM",
+    "preset.vanishing.watch": (
+        "The gradient heatmaps on the Compare page (dark = vanished) and the loss curves. "
+        "Open a variant to see its Gradient flow page."
+    ),
+    "preset.vanishing.expect": (
+        "The vanilla RNN's gradient dies within about a dozen steps of the loss and its "
+        "loss stays at chance (0.167). The GRU's gradient reaches all the way back to the "
+        "markers and its loss falls below 0.01 within the 1,500 steps."
+    ),
+    "preset.vanishing.why": (
+        "The adding problem hides two marked numbers in 100 steps and asks for their sum. "
+        "BPTT multiplies the gradient by one Jacobian per step; for tanh RNNs their norms "
+        "are below 1, so the product vanishes. Gates give GRU and LSTM an additive path."
+    ),
+    "preset.vanishing.question": "Which cells will learn to add numbers 100 steps apart?",
+    "preset.vanishing.option1": "All three",
+    "preset.vanishing.option2": "The GRU, but not the vanilla RNN",
+    "preset.vanishing.option3": "None: 100 steps is too long",
+    "preset.vanishing.answer": (
+        "The GRU learns it (its gradient reaches back 99 steps); the vanilla RNN stays at "
+        "chance. The LSTM, with PyTorch's default forget bias, is slow to start: see the "
+        "forget-gate preset."
+    ),
+    "preset.exploding.title": "Exploding gradients and clipping",
+    "preset.exploding.watch": (
+        "The loss curves on the Compare page: with clipping off the loss jumps far above "
+        "the baseline; open each variant and compare the gradient norm before and after "
+        "clipping on its Gradient flow page."
+    ),
+    "preset.exploding.expect": (
+        "W_hh is scaled by 4, so its spectral radius is about 2.6. Gradient norms reach the "
+        "hundreds. Unclipped SGD steps throw the weights off a cliff and the loss spikes to "
+        "several times the baseline; clipped at norm 1 the run stays stable."
+    ),
+    "preset.exploding.why": (
+        "When ‖∂h_t/∂h_{t-1}‖ > 1 the BPTT product grows geometrically. Clipping by norm "
+        "keeps the direction of the gradient but caps its length, so one bad batch cannot "
+        "throw the weights far."
+    ),
+    "preset.exploding.question": "What will clipping do to the training loss?",
+    "preset.exploding.option1": "Nothing: it only rescales the gradient",
+    "preset.exploding.option2": "Keep it stable, where unclipped training spikes",
+    "preset.exploding.option3": "Make it slower but reach the same place",
+    "preset.exploding.answer": (
+        "It keeps training stable: the unclipped run's loss spikes to several times the "
+        "baseline, the clipped one stays near it."
+    ),
+    "preset.forget_bias.title": "The LSTM forget-gate bias",
+    "preset.forget_bias.watch": (
+        "The gradient reach of both LSTMs on the Compare page, from the very first step, and "
+        "their loss curves."
+    ),
+    "preset.forget_bias.expect": (
+        "At step 1 the LSTM with forget bias +1 already reaches about twice as far back as "
+        "the one with bias 0."
+    ),
+    "preset.forget_bias.why": (
+        "The cell state is multiplied by the forget gate f_t at every step. With bias 0, "
+        "f ≈ σ(0) = 0.5 and the gradient along the cell halves per step; with +1, "
+        "f ≈ σ(1) = 0.73. A small change at initialisation, a long way back in time."
+    ),
+    "preset.forget_bias.question": "Which LSTM's gradient reaches further back at the start?",
+    "preset.forget_bias.option1": "Forget bias 0",
+    "preset.forget_bias.option2": "Forget bias +1",
+    "preset.forget_bias.option3": "They are the same until training changes them",
+    "preset.forget_bias.answer": (
+        "Forget bias +1: its forget gates start near 0.73 instead of 0.5, so the cell state "
+        "carries the gradient further."
+    ),
+    "preset.init_lab.title": "Initialisation lab",
+    "preset.init_lab.watch": (
+        "The gradient reach of each vanilla RNN at its first steps, on the Compare page."
+    ),
+    "preset.init_lab.expect": (
+        "With PyTorch's default initialisation the gradient reaches about a dozen steps "
+        "back; orthogonal W_hh and the identity with ReLU (IRNN) reach all 49 steps back "
+        "at the start."
+    ),
+    "preset.init_lab.why": (
+        "An orthogonal or identity W_hh has every singular value equal to 1, so the BPTT "
+        "product neither shrinks nor grows until the nonlinearity and training change it."
+    ),
+    "preset.init_lab.question": "Which initialisation keeps the gradient alive longest at first?",
+    "preset.init_lab.option1": "PyTorch's default",
+    "preset.init_lab.option2": "Orthogonal or identity",
+    "preset.init_lab.option3": "All the same",
+    "preset.init_lab.answer": (
+        "Orthogonal and identity: their W_hh preserves norms, so at step 1 the gradient "
+        "reaches all the way back; the default's dies within about a dozen steps."
+    ),
+    "classroom.title": "Classroom",
+    "classroom.intro": (
+        "Each lesson sets everything up with one click (or one link, to share with the "
+        "class), says what to watch and why, and asks you to predict before it reveals."
+    ),
+    "classroom.predict": "Predict first: {question}",
+    "classroom.reveal": "Reveal",
+    "classroom.link": "Link to this lesson",
+    "classroom.setup": "Set up this lesson",
+    "classroom.watch": "What to watch",
+    "classroom.expect": "What to expect",
+    "classroom.why": "Why",
+    "classroom.active": "Lesson: {title}",
+    "classroom.go": "Go to the lesson",
+    "classroom.race_hint": "This lesson is a race: press Run comparison on the Compare page.",
+    "classroom.presenter": "Presenter mode",
+    "classroom.presenter_help": (
+        "Large fonts and charts for a projector. Links can hide controls one by one: "
+        "?hide=lr,optimizer or ?lr_hide=1."
+    ),
     # status and guidance
     "status.changed": (
         "Settings changed since this run started ({fields}). Press Reset to start a new run "

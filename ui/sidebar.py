@@ -13,7 +13,8 @@ import streamlit as st
 
 from explorer.config import CELLS, CLIP_MODES, INITS, OPTIMIZERS, TASKS, ConfigError, RunConfig
 from explorer.config import field_spec as spec
-from ui import session
+from explorer.texts import text
+from ui import classroom, session
 
 PREFIX = "cfg_"
 DEFAULTS_BY_TASK = {"sine_window": {"seq_len": 5}, "adding": {"seq_len": 100}}
@@ -27,10 +28,13 @@ def load_url_once() -> None:
     """Seed the widgets from the URL on the session's first run."""
     if st.session_state.get("url_loaded"):
         return
-    config, warnings = RunConfig.from_query(st.query_params.to_dict())
+    params = st.query_params.to_dict()
+    extra = classroom.load_url_once(params)  # a preset first: explicit parameters override it
+    preset = classroom.active()
+    config, warnings = RunConfig.from_query(params, base=preset.config if preset else None)
     for f in fields(RunConfig):
         st.session_state[key(f.name)] = getattr(config, f.name)
-    st.session_state["url_warnings"] = warnings
+    st.session_state["url_warnings"] = [*extra, *warnings]
     st.session_state["url_loaded"] = True
     st.session_state["last_valid_config"] = config
 
@@ -54,6 +58,8 @@ def _help(name: str) -> str:
 def _number(
     label: str, name: str, step: float | int, fmt: str | None = None, disabled: bool = False
 ) -> None:
+    if classroom.hidden(name):
+        return
     meta = spec(name).metadata
     is_int = isinstance(spec(name).default, int)
     lo = int(meta["lo"]) if is_int else float(meta["lo"])
@@ -70,7 +76,17 @@ def _number(
     )
 
 
-def _choice(label: str, name: str, options: dict[str, str], radio: bool = False) -> None:
+def _slider(label: str, name: str) -> None:
+    if not classroom.hidden(name):
+        meta = spec(name).metadata
+        st.slider(label, int(meta["lo"]), int(meta["hi"]), key=key(name), help=_help(name))
+
+
+def _choice(
+    label: str, name: str, options: dict[str, str], radio: bool = False, on_change=None
+) -> None:
+    if classroom.hidden(name):
+        return
     if radio:
         st.radio(
             label,
@@ -81,7 +97,14 @@ def _choice(label: str, name: str, options: dict[str, str], radio: bool = False)
             help=_help(name),
         )
     else:
-        st.selectbox(label, list(options), format_func=options.get, key=key(name), help=_help(name))
+        st.selectbox(
+            label,
+            list(options),
+            format_func=options.get,
+            key=key(name),
+            help=_help(name),
+            on_change=on_change,
+        )
 
 
 def _task_changed() -> None:
@@ -97,18 +120,11 @@ def config_widgets() -> RunConfig:
     error shown, when the combination is invalid)."""
     sb = st.sidebar
     with sb.expander("Model and task", expanded=True):
-        st.selectbox(
-            "Task",
-            list(TASKS),
-            format_func=TASKS.get,
-            key=key("task"),
-            help=_help("task"),
-            on_change=_task_changed,
-        )
+        _choice("Task", "task", TASKS, on_change=_task_changed)
         _choice("Cell", "cell", CELLS, radio=True)
-        st.slider("Hidden units", 1, 256, key=key("hidden"), help=_help("hidden"))
-        st.slider("Layers", 1, 3, key=key("layers"), help=_help("layers"))
-        st.slider("Sequence length T", 2, 500, key=key("seq_len"), help=_help("seq_len"))
+        _slider("Hidden units", "hidden")
+        _slider("Layers", "layers")
+        _slider("Sequence length T", "seq_len")
     with sb.expander("Optimisation", expanded=True):
         _number("Learning rate", "lr", step=0.001, fmt="%g")
         _choice("Optimizer", "optimizer", OPTIMIZERS, radio=True)
@@ -145,6 +161,16 @@ def config_widgets() -> RunConfig:
         return st.session_state.get("last_valid_config", RunConfig())
     st.session_state["last_valid_config"] = config
     return config
+
+
+def display_widgets() -> None:
+    """How the app looks, not what it trains: presenter mode (hideable like any control)."""
+    if not classroom.hidden("presenter"):
+        st.sidebar.toggle(
+            text("classroom.presenter"),
+            key=classroom.PRESENTER_KEY,
+            help=text("classroom.presenter_help"),
+        )
 
 
 def controls(config: RunConfig) -> None:

@@ -7,7 +7,7 @@ import streamlit as st
 
 from explorer.live import Snapshot
 from explorer.texts import text
-from ui import session
+from ui import classroom, session
 
 # Plotly's own modebar carries the PNG export; scale 2 gives a crisp projector image.
 PLOT_CONFIG = {
@@ -27,7 +27,7 @@ STATE_ICONS = {
 
 
 def chart(fig: go.Figure, key: str, help_id: str | None = None) -> None:
-    st.plotly_chart(fig, key=key, config=PLOT_CONFIG, width="stretch")
+    st.plotly_chart(classroom.style_figure(fig), key=key, config=PLOT_CONFIG, width="stretch")
     if help_id is not None:
         with st.popover("What am I seeing?"):
             st.markdown(text(help_id))
@@ -70,6 +70,8 @@ def live(body, every: float | None = None) -> None:
         if started_active and (current is None or not current.active):
             st.rerun()
         status_line(current)
-        body(current)
+        classroom.prompt()
+        if classroom.revealed():  # a lesson's question comes before its charts
+            body(current)
 
     _fragment()

@@ -25,7 +25,7 @@ from explorer.compare import (
 )
 from explorer.config import ConfigError, RunConfig, field_spec
 from explorer.texts import text
-from ui import session, widgets
+from ui import classroom, session, widgets
 
 POLL_SECONDS = 0.5
 NO_KNOB = "none"
@@ -181,7 +181,10 @@ for name in overlay:
         st.warning(f"Cannot overlay {name}: {exc}")
 
 st.header("Results")
-if not entries:
+classroom.prompt()
+if not classroom.revealed():
+    pass  # the lesson's question comes first: the results wait for Reveal
+elif not entries:
     st.info("Run a comparison, or pick saved runs to overlay below, to see results here.")
 else:
     c1, c2 = st.columns([1, 3])

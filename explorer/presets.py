@@ -1,0 +1,169 @@
+"""Classroom presets: one click (or ?preset=NAME) sets up a lesson that shows its effect
+within two minutes on a 2-core machine. A preset is a config, optionally a race of one
+knob's values on the Compare page, and a narrative (texts keyed "preset.<name>.*").
+
+The effects the narratives claim are asserted in tests/test_presets.py by running each
+preset headlessly, shortened where it must be.
+
+>>> PRESETS["vanishing"].vary
+(('cell', ('rnn', 'gru', 'lstm')),)
+>>> preset, warning = preset_from_query({"preset": "nope"})
+>>> preset is None and warning.startswith("URL parameter preset: 'nope' is not one of")
+True
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from explorer.config import RunConfig
+
+NARRATIVE = ("title", "watch", "expect", "why", "question", "answer")
+
+
+@dataclass(frozen=True)
+class Preset:
+    name: str
+    config: RunConfig
+    vary: tuple[tuple[str, tuple[str, ...]], ...] = ()  # a race on the Compare page
+    options: tuple[str, ...] = ()  # text keys of the answers to "predict, then reveal"
+    page: str = "views/train.py"  # where the lesson is watched
+
+    @property
+    def is_race(self) -> bool:
+        return bool(self.vary)
+
+    def text_key(self, part: str) -> str:
+        return f"preset.{self.name}.{part}"
+
+
+def _options(name: str, n: int) -> tuple[str, ...]:
+    return tuple(f"preset.{name}.option{i}" for i in range(1, n + 1))
+
+
+PRESETS: dict[str, Preset] = {
+    p.name: p
+    for p in (
+        Preset(
+            "tutorial_sine",
+            RunConfig(
+                task="sine_window",
+                seq_len=5,
+                cell="rnn",
+                hidden=32,
+                lr=0.01,
+                optimizer="adam",
+                clip="norm",
+                clip_value=0.5,
+                steps=100,
+                batch=256,
+                val_every=5,
+            ),
+            options=_options("tutorial_sine", 3),
+        ),
+        Preset(
+            "free_running",
+            RunConfig(
+                task="sine_next",
+                seq_len=50,
+                cell="rnn",
+                hidden=16,
+                init="small_normal",
+                lr=0.01,
+                clip="norm",
+                clip_value=1.0,
+                steps=1500,
+                batch=16,
+            ),
+            options=_options("free_running", 3),
+        ),
+        Preset(
+            "vanishing",
+            RunConfig(
+                task="adding",
+                seq_len=100,
+                cell="rnn",
+                hidden=32,
+                batch=32,
+                lr=0.003,
+                clip="norm",
+                clip_value=1.0,
+                steps=1500,
+                val_every=50,
+            ),
+            vary=(("cell", ("rnn", "gru", "lstm")),),
+            options=_options("vanishing", 3),
+            page="views/compare.py",
+        ),
+        Preset(
+            "exploding",
+            RunConfig(
+                task="adding",
+                seq_len=30,
+                cell="rnn",
+                hidden=32,
+                whh_gain=4.0,
+                optimizer="sgd",
+                lr=0.05,
+                clip="off",
+                clip_value=1.0,
+                steps=300,
+                val_every=10,
+            ),
+            vary=(("clip", ("off", "norm")),),
+            options=_options("exploding", 3),
+            page="views/compare.py",
+        ),
+        Preset(
+            "forget_bias",
+            RunConfig(
+                task="adding",
+                seq_len=100,
+                cell="lstm",
+                hidden=32,
+                batch=32,
+                lr=0.003,
+                clip="norm",
+                clip_value=1.0,
+                steps=1500,
+                val_every=50,
+            ),
+            vary=(("forget_bias", ("0", "1")),),
+            options=_options("forget_bias", 3),
+            page="views/compare.py",
+        ),
+        Preset(
+            "init_lab",
+            RunConfig(
+                task="adding",
+                seq_len=50,
+                cell="rnn",
+                hidden=32,
+                batch=32,
+                lr=0.003,
+                clip="norm",
+                clip_value=1.0,
+                steps=800,
+                val_every=50,
+            ),
+            vary=(("init", ("default", "orthogonal", "identity")),),
+            options=_options("init_lab", 3),
+            page="views/compare.py",
+        ),
+    )
+}
+
+
+def preset_from_query(params: Mapping[str, Any]) -> tuple[Preset | None, str | None]:
+    """The preset a link names, or (None, a warning naming the parameter)."""
+    raw = params.get("preset")
+    if raw is None:
+        return None, None
+    if isinstance(raw, list | tuple):
+        raw = raw[-1] if raw else ""
+    name = str(raw).strip().lower()
+    if name in PRESETS:
+        return PRESETS[name], None
+    return None, f"URL parameter preset: {raw!r} is not one of {', '.join(PRESETS)}."

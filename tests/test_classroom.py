@@ -1,0 +1,107 @@
+"""The classroom in the app: presets by click and by link, predict-then-reveal, presenter
+mode and controls hidden through the URL."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from explorer.live import REGISTRY
+from explorer.presets import PRESETS
+from explorer.texts import text
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(autouse=True)
+def stop_runs():
+    yield
+    REGISTRY.stop_all()
+
+
+def app(query: dict[str, str] | None = None) -> AppTest:
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.query_params.update(query or {})
+    return at.run()
+
+
+def texts_on_page(at: AppTest) -> str:
+    parts = [
+        e.value
+        for kind in ("markdown", "info", "success", "subheader", "caption")
+        for e in at.get(kind)
+        if hasattr(e, "value")
+    ]
+    return "\n".join(str(p) for p in parts)
+
+
+@pytest.mark.parametrize("name", list(PRESETS))
+def test_a_preset_link_sets_everything_up(name):
+    preset = PRESETS[name]
+    at = app({"preset": name})
+    assert not at.exception
+    assert at.session_state["config"] == preset.config
+    assert text(preset.text_key("title")) in texts_on_page(at)
+    if preset.is_race:  # the Compare page's inputs are filled in for the race
+        knob, values = preset.vary[0]
+        assert at.session_state["cmp_knob1"] == knob
+        filled = at.session_state[f"cmp_values1_{knob}"]
+        assert filled == list(values) or filled == ", ".join(values)
+
+
+def test_explicit_parameters_override_the_preset():
+    at = app({"preset": "vanishing", "seq_len": "40"})
+    assert at.session_state["config"] == PRESETS["vanishing"].config.replace(seq_len=40)
+
+
+def test_an_unknown_preset_warns_and_the_app_opens():
+    at = app({"preset": "wormholes"})
+    assert not at.exception
+    assert any("preset" in w.value and "wormholes" in w.value for w in at.warning)
+
+
+def test_the_question_comes_before_the_charts_and_reveal_shows_them():
+    at = app({"preset": "tutorial_sine"})
+    assert not at.get("plotly_chart")  # predict first
+    question = text(PRESETS["tutorial_sine"].text_key("question"))
+    assert any(question in s.value for s in at.subheader)
+    at.button(key="reveal_tutorial_sine").click().run()
+    assert at.get("plotly_chart")
+    assert text(PRESETS["tutorial_sine"].text_key("answer")) in texts_on_page(at)
+
+
+def test_the_classroom_page_sets_up_a_lesson_with_one_click():
+    at = app()
+    at.switch_page("views/classroom.py").run()
+    assert not at.exception
+    assert len([b for b in at.button if b.key and b.key.startswith("setup_")]) == len(PRESETS)
+    at.button(key="setup_exploding").click().run()
+    assert not at.exception
+    assert at.session_state["config"] == PRESETS["exploding"].config
+
+
+def test_presenter_mode_enlarges_the_charts():
+    plain = app({"preset": "tutorial_sine"})
+    plain.button(key="reveal_tutorial_sine").click().run()
+    big = app({"preset": "tutorial_sine", "presenter": "1"})
+    big.button(key="reveal_tutorial_sine").click().run()
+    size = [
+        json.loads(a.get("plotly_chart")[0].proto.spec)["layout"].get("font", {})
+        for a in (plain, big)
+    ]
+    assert size[1]["size"] > size[0].get("size", 14)
+    assert any("font-size" in m.value for m in big.markdown)  # the page's own text too
+
+
+def test_controls_can_be_hidden_one_by_one_and_their_values_still_apply():
+    at = app({"hide": "lr,optimizer", "clip_hide": "1", "lr": "0.003"})
+    assert not at.exception
+    keys = {w.key for kind in ("number_input", "radio", "selectbox") for w in at.get(kind)}
+    assert "cfg_lr" not in keys and "cfg_optimizer" not in keys and "cfg_clip" not in keys
+    assert "cfg_hidden" in {s.key for s in at.slider}
+    assert at.session_state["config"].lr == 0.003
+    at.run()  # and they stay applied on the next run
+    assert at.session_state["config"].lr == 0.003
