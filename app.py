@@ -8,29 +8,29 @@ keeps the app from running inside a worker (Python's "safe importing of the main
 import streamlit as st
 import torch
 
-from explorer.texts import text
-from ui import classroom, session, sidebar
+from ui import classroom, i18n, session, sidebar
+from ui.i18n import t
 
 torch.set_num_threads(1)  # one core per training thread; sessions share the machine
 
 
 def main() -> None:
-    st.set_page_config(
-        page_title="RNN Gradient-Flow Explorer", page_icon=":material/waves:", layout="wide"
-    )
-
+    sidebar.load_url_once()  # first: the language comes from the link
+    st.set_page_config(page_title=t("app.title"), page_icon=":material/waves:", layout="wide")
     pages = [
-        st.Page("views/train.py", title="Train", icon=":material/show_chart:", default=True),
-        st.Page("views/gradient_flow.py", title="Gradient flow", icon=":material/waves:"),
-        st.Page("views/hidden_states.py", title="Hidden states", icon=":material/scatter_plot:"),
-        st.Page("views/learn.py", title="Learn", icon=":material/function:"),
-        st.Page("views/compare.py", title="Compare", icon=":material/compare_arrows:"),
-        st.Page("views/classroom.py", title="Classroom", icon=":material/school:"),
+        st.Page(
+            "views/train.py", title=t("page.train"), icon=":material/show_chart:", default=True
+        ),
+        st.Page("views/gradient_flow.py", title=t("page.gradients"), icon=":material/waves:"),
+        st.Page("views/hidden_states.py", title=t("page.hidden"), icon=":material/scatter_plot:"),
+        st.Page("views/learn.py", title=t("page.learn"), icon=":material/function:"),
+        st.Page("views/compare.py", title=t("page.compare"), icon=":material/compare_arrows:"),
+        st.Page("views/classroom.py", title=t("page.classroom"), icon=":material/school:"),
     ]
-
     session.warm_up_in_background()
-    sidebar.load_url_once()
     navigation = st.navigation(pages)
+    if not classroom.hidden("lang"):
+        i18n.switch()
     classroom.style_page()
     controls_box = st.sidebar.container()  # above the settings, drawn once they are read
     config = sidebar.config_widgets()
@@ -38,19 +38,18 @@ def main() -> None:
     with controls_box:
         sidebar.controls(config)
     sidebar.write_url(config)
+    i18n.write_url()
     st.session_state["config"] = config
 
     for warning in st.session_state.pop("url_warnings", []):
         st.warning(warning, icon=":material/warning:")
 
     if (lesson := classroom.active()) is not None:
-        st.info(
-            text("classroom.active", title=text(lesson.text_key("title"))), icon=":material/school:"
-        )
+        st.info(t("classroom.active", title=t(lesson.text_key("title"))), icon=":material/school:")
     snap = session.snapshot()
     if snap is not None and snap.state != "idle" and snap.config != config:
         changed = ", ".join(snap.config.diff(config))
-        st.warning(text("status.changed", fields=changed), icon=":material/restart_alt:")
+        st.warning(t("status.changed", fields=changed), icon=":material/restart_alt:")
 
     navigation.run()
 

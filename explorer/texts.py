@@ -8,6 +8,8 @@ True
 
 from __future__ import annotations
 
+from explorer.texts_zh import ZH  # the translation, key for key, in its own file
+
 TEXTS: dict[str, str] = {
     # page intros
     "intro.train": (
@@ -268,6 +270,112 @@ TEXTS: dict[str, str] = {
         "Large fonts and charts for a projector. Links can hide controls one by one: "
         "?hide=lr,optimizer or ?lr_hide=1."
     ),
+    # navigation, sidebar, controls
+    "app.title": "RNN Gradient-Flow Explorer",
+    "page.train": "Train",
+    "page.gradients": "Gradient flow",
+    "page.hidden": "Hidden states",
+    "page.learn": "Learn",
+    "page.compare": "Compare",
+    "page.classroom": "Classroom",
+    "sidebar.language": "Language",
+    "sidebar.model": "Model and task",
+    "sidebar.optimisation": "Optimisation",
+    "sidebar.init": "Initialisation",
+    "sidebar.advanced": "Advanced",
+    "sidebar.invalid": "Invalid settings ({error}). The last valid settings stay in use.",
+    "label.task": "Task",
+    "label.cell": "Cell",
+    "label.hidden": "Hidden units",
+    "label.layers": "Layers",
+    "label.seq_len": "Sequence length T",
+    "label.batch": "Batch size",
+    "label.steps": "Steps",
+    "label.lr": "Learning rate",
+    "label.optimizer": "Optimizer",
+    "label.clip": "Gradient clipping",
+    "label.clip_value": "Clipping threshold",
+    "label.init": "Initialisation",
+    "label.whh_gain": "W_hh gain",
+    "label.forget_bias": "LSTM forget-gate bias",
+    "label.tbptt": "Truncated BPTT window (0 = full)",
+    "label.probe_every": "Probe every k steps (0 = auto)",
+    "label.val_every": "Validate every k steps",
+    "label.seed": "Seed",
+    "help.task": (
+        "What the network learns: the next point of a sine (50-point segments, later "
+        "generated free-running), the next value of the tutorial's noisy sine from a window, "
+        "or the adding problem (sum two marked values from a long sequence: memory)."
+    ),
+    "help.cell": "The recurrent cell: a vanilla RNN, an LSTM or a GRU.",
+    "help.hidden": "Hidden units per layer ({lo} to {hi}).",
+    "help.layers": "Stacked recurrent layers ({lo} to {hi}).",
+    "help.seq_len": "Timesteps per sequence; for the noisy sine, the window ({lo} to {hi}).",
+    "help.batch": "Sequences per step, capped at the training set's size ({lo} to {hi}).",
+    "help.steps": "Optimizer steps in the run ({lo} to {hi}).",
+    "help.lr": "The learning rate ({lo} to {hi}).",
+    "help.optimizer": "Adam, or SGD with momentum 0.9.",
+    "help.clip": "Gradient clipping: off, by global norm, or by value.",
+    "help.clip_value": "The clipping threshold: the largest global norm, or the largest |g| "
+    "({lo} to {hi}).",
+    "help.init": "How the weights start.",
+    "help.whh_gain": "Multiplies W_hh after initialisation; above 1 pushes towards exploding "
+    "gradients ({lo} to {hi}).",
+    "help.forget_bias": "Added to the LSTM's forget-gate bias; +1 is the usual fix ({lo} to {hi}).",
+    "help.tbptt": "Truncated BPTT: no gradient crosses a window of k steps; 0 means full "
+    "BPTT ({lo} to {hi}).",
+    "help.probe_every": "Measure the gradient flow every k steps; 0 = auto (every step, "
+    "every 25th for the LSTM) ({lo} to {hi}).",
+    "help.val_every": "Evaluate the validation loss every k steps ({lo} to {hi}).",
+    "help.seed": "Seeds the data, the weights and the batch order ({lo} to {hi}).",
+    "choice.task.sine_next": "Sine, next step",
+    "choice.task.sine_window": "Noisy sine window",
+    "choice.task.adding": "Adding problem",
+    "choice.cell.rnn": "Vanilla RNN (tanh)",
+    "choice.cell.lstm": "LSTM",
+    "choice.cell.gru": "GRU",
+    "choice.optimizer.adam": "Adam",
+    "choice.optimizer.sgd": "SGD with momentum 0.9",
+    "choice.clip.off": "Off",
+    "choice.clip.norm": "By global norm",
+    "choice.clip.value": "By value",
+    "choice.init.default": "PyTorch default (uniform ±1/√H)",
+    "choice.init.orthogonal": "Orthogonal W_hh",
+    "choice.init.identity": "Identity W_hh + ReLU (IRNN, vanilla RNN only)",
+    "choice.init.small_normal": "Normal(0, 0.001) for the recurrent weights (the tutorial's)",
+    "btn.train": "Train",
+    "btn.resume": "Resume",
+    "btn.pause": "Pause",
+    "btn.step": "Step",
+    "btn.stop": "Stop",
+    "btn.reset": "Reset",
+    "btn.step_help": "Take a single optimizer step, then pause.",
+    "btn.reset_help": "Discard this run and start fresh with the settings.",
+    "widget.what": "What am I seeing?",
+    # the run's status
+    "state.idle": "idle",
+    "state.starting": "starting",
+    "state.running": "running",
+    "state.paused": "paused",
+    "state.completed": "completed",
+    "state.diverged": "diverged",
+    "state.stopped": "stopped",
+    "state.error": "error",
+    "status.idle": "press **Train** in the sidebar to start.",
+    "status.step": "step {step} / {total}",
+    "status.speed": "{rate} steps/s",
+    "status.loss": "loss {loss}",
+    "status.val": "val {val}",
+    "msg.starting": "Building the model...",
+    "msg.paused": "Paused.",
+    "msg.completed": "Completed {steps} steps.",
+    "msg.stopped": "Stopped; the history so far is kept.",
+    "msg.diverged": (
+        "Diverged at step {step}: the loss or the gradient became infinite or NaN. The "
+        "history before it is kept. Try a lower learning rate or turn on gradient clipping."
+    ),
+    "msg.error": "Training failed: {detail}",
+    "msg.saved": "Saved to {folder}.",
     # status and guidance
     "status.changed": (
         "Settings changed since this run started ({fields}). Press Reset to start a new run "
@@ -304,6 +412,10 @@ EQUATIONS: dict[str, str] = {
 }
 
 
-def text(key: str, **values: str) -> str:
-    """The text for an id, with {placeholders} filled in."""
-    return TEXTS[key].format(**values) if values else TEXTS[key]
+LANGUAGES = {"en": "English", "zh": "简体中文"}
+
+
+def text(key: str, lang: str = "en", **values: object) -> str:
+    """The text for an id in a language, with {placeholders} filled in."""
+    template = (ZH if lang == "zh" else TEXTS)[key]
+    return template.format(**values) if values else template

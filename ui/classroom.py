@@ -16,7 +16,7 @@ import streamlit as st
 from explorer.compare import knob_values
 from explorer.config import RunConfig
 from explorer.presets import PRESETS, Preset, preset_from_query
-from explorer.texts import text
+from ui.i18n import t as text
 
 PRESET_KEY, REVEALED_KEY, PRESENTER_KEY, HIDDEN_KEY = (
     "preset",

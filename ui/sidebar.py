@@ -11,10 +11,11 @@ from dataclasses import fields
 
 import streamlit as st
 
-from explorer.config import CELLS, CLIP_MODES, INITS, OPTIMIZERS, TASKS, ConfigError, RunConfig
+from explorer.config import ConfigError, RunConfig
 from explorer.config import field_spec as spec
-from explorer.texts import text
-from ui import classroom, session
+from explorer.texts import TEXTS, text
+from ui import classroom, i18n, session
+from ui.i18n import t
 
 PREFIX = "cfg_"
 DEFAULTS_BY_TASK = {"sine_window": {"seq_len": 5}, "adding": {"seq_len": 100}}
@@ -29,7 +30,7 @@ def load_url_once() -> None:
     if st.session_state.get("url_loaded"):
         return
     params = st.query_params.to_dict()
-    extra = classroom.load_url_once(params)  # a preset first: explicit parameters override it
+    extra = [*i18n.load_url_once(params), *classroom.load_url_once(params)]  # preset first
     preset = classroom.active()
     config, warnings = RunConfig.from_query(params, base=preset.config if preset else None)
     for f in fields(RunConfig):
@@ -51,13 +52,16 @@ def write_url(config: RunConfig) -> None:
 
 def _help(name: str) -> str:
     meta = spec(name).metadata
-    bounds = f" ({meta['lo']:g} to {meta['hi']:g})" if meta["lo"] is not None else ""
-    return meta["help"].capitalize() + bounds
+    if meta["lo"] is None:
+        return t(f"help.{name}")
+    return t(f"help.{name}", lo=f"{meta['lo']:g}", hi=f"{meta['hi']:g}")
 
 
-def _number(
-    label: str, name: str, step: float | int, fmt: str | None = None, disabled: bool = False
-) -> None:
+def _label(name: str) -> str:
+    return t(f"label.{name}")
+
+
+def _number(name: str, step: float | int, fmt: str | None = None, disabled: bool = False) -> None:
     if classroom.hidden(name):
         return
     meta = spec(name).metadata
@@ -65,7 +69,7 @@ def _number(
     lo = int(meta["lo"]) if is_int else float(meta["lo"])
     hi = int(meta["hi"]) if is_int else float(meta["hi"])
     st.number_input(
-        label,
+        _label(name),
         min_value=lo,
         max_value=hi,
         step=step,
@@ -76,31 +80,36 @@ def _number(
     )
 
 
-def _slider(label: str, name: str) -> None:
+def _slider(name: str) -> None:
     if not classroom.hidden(name):
         meta = spec(name).metadata
-        st.slider(label, int(meta["lo"]), int(meta["hi"]), key=key(name), help=_help(name))
+        st.slider(_label(name), int(meta["lo"]), int(meta["hi"]), key=key(name), help=_help(name))
 
 
-def _choice(
-    label: str, name: str, options: dict[str, str], radio: bool = False, on_change=None
-) -> None:
+def _choice(name: str, radio: bool = False, on_change=None) -> None:
     if classroom.hidden(name):
         return
+    options = spec(name).metadata["choices"]
+    lang = i18n.lang()  # bound now: AppTest calls format functions outside a script run
+
+    def label(value: str) -> str:  # a choice without a translation shows its own label
+        k = f"choice.{name}.{value}"
+        return text(k, lang) if k in TEXTS else options[value]
+
     if radio:
         st.radio(
-            label,
+            _label(name),
             list(options),
-            format_func=options.get,
+            format_func=label,
             key=key(name),
             horizontal=True,
             help=_help(name),
         )
     else:
         st.selectbox(
-            label,
+            _label(name),
             list(options),
-            format_func=options.get,
+            format_func=label,
             key=key(name),
             help=_help(name),
             on_change=on_change,
@@ -119,45 +128,37 @@ def config_widgets() -> RunConfig:
     """Draw the settings; return the config they describe (or the last valid one, with an
     error shown, when the combination is invalid)."""
     sb = st.sidebar
-    with sb.expander("Model and task", expanded=True):
-        _choice("Task", "task", TASKS, on_change=_task_changed)
-        _choice("Cell", "cell", CELLS, radio=True)
-        _slider("Hidden units", "hidden")
-        _slider("Layers", "layers")
-        _slider("Sequence length T", "seq_len")
-    with sb.expander("Optimisation", expanded=True):
-        _number("Learning rate", "lr", step=0.001, fmt="%g")
-        _choice("Optimizer", "optimizer", OPTIMIZERS, radio=True)
-        _choice("Gradient clipping", "clip", CLIP_MODES, radio=True)
+    with sb.expander(t("sidebar.model"), expanded=True):
+        _choice("task", on_change=_task_changed)
+        _choice("cell", radio=True)
+        _slider("hidden")
+        _slider("layers")
+        _slider("seq_len")
+    with sb.expander(t("sidebar.optimisation"), expanded=True):
+        _number("lr", step=0.001, fmt="%g")
+        _choice("optimizer", radio=True)
+        _choice("clip", radio=True)
         _number(
-            "Clipping threshold",
-            "clip_value",
-            step=0.1,
-            fmt="%g",
-            disabled=st.session_state.get(key("clip")) == "off",
+            "clip_value", step=0.1, fmt="%g", disabled=st.session_state.get(key("clip")) == "off"
         )
-        _number("Steps", "steps", step=100)
-        _number("Batch size", "batch", step=8)
-    with sb.expander("Initialisation"):
-        _choice("Initialisation", "init", INITS)
-        _number("W_hh gain", "whh_gain", step=0.1, fmt="%g")
+        _number("steps", step=100)
+        _number("batch", step=8)
+    with sb.expander(t("sidebar.init")):
+        _choice("init")
+        _number("whh_gain", step=0.1, fmt="%g")
         _number(
-            "LSTM forget-gate bias",
-            "forget_bias",
-            step=0.5,
-            fmt="%g",
-            disabled=st.session_state.get(key("cell")) != "lstm",
+            "forget_bias", step=0.5, fmt="%g", disabled=st.session_state.get(key("cell")) != "lstm"
         )
-    with sb.expander("Advanced"):
-        _number("Truncated BPTT window (0 = full)", "tbptt", step=1)
-        _number("Probe every k steps (0 = auto)", "probe_every", step=1)
-        _number("Validate every k steps", "val_every", step=1)
-        _number("Seed", "seed", step=1)
+    with sb.expander(t("sidebar.advanced")):
+        _number("tbptt", step=1)
+        _number("probe_every", step=1)
+        _number("val_every", step=1)
+        _number("seed", step=1)
     values = {f.name: st.session_state.get(key(f.name), f.default) for f in fields(RunConfig)}
     try:
         config = RunConfig(**values)
     except ConfigError as exc:
-        sb.error(f"Invalid settings, {exc}. The last valid settings stay in use.")
+        sb.error(t("sidebar.invalid", error=str(exc)))
         return st.session_state.get("last_valid_config", RunConfig())
     st.session_state["last_valid_config"] = config
     return config
@@ -167,9 +168,9 @@ def display_widgets() -> None:
     """How the app looks, not what it trains: presenter mode (hideable like any control)."""
     if not classroom.hidden("presenter"):
         st.sidebar.toggle(
-            text("classroom.presenter"),
+            t("classroom.presenter"),
             key=classroom.PRESENTER_KEY,
-            help=text("classroom.presenter_help"),
+            help=t("classroom.presenter_help"),
         )
 
 
@@ -179,10 +180,10 @@ def controls(config: RunConfig) -> None:
     state = snap.state if snap is not None else "idle"
     c1, c2, c3 = st.columns(3)
     if state in ("starting", "running"):
-        c1.button("Pause", on_click=session.pause, key="btn_pause", width="stretch")
+        c1.button(t("btn.pause"), on_click=session.pause, key="btn_pause", width="stretch")
     elif state == "paused":
         c1.button(
-            "Resume",
+            t("btn.resume"),
             on_click=session.train,
             args=(snap.config,),
             key="btn_resume",
@@ -191,7 +192,7 @@ def controls(config: RunConfig) -> None:
         )
     else:
         c1.button(
-            "Train",
+            t("btn.train"),
             on_click=session.train,
             args=(config,),
             key="btn_train",
@@ -199,26 +200,26 @@ def controls(config: RunConfig) -> None:
             width="stretch",
         )
     c2.button(
-        "Step",
+        t("btn.step"),
         on_click=session.step,
         args=(config,),
         key="btn_step",
         width="stretch",
         disabled=state in ("completed", "diverged", "stopped", "error"),
-        help="Take a single optimizer step, then pause.",
+        help=t("btn.step_help"),
     )
     c3.button(
-        "Stop",
+        t("btn.stop"),
         on_click=session.stop,
         key="btn_stop",
         width="stretch",
         disabled=state not in ("starting", "running", "paused"),
     )
     st.button(
-        "Reset",
+        t("btn.reset"),
         on_click=session.reset,
         args=(config,),
         key="btn_reset",
         width="stretch",
-        help="Discard this run and start fresh with the settings.",
+        help=t("btn.reset_help"),
     )

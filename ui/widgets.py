@@ -6,8 +6,8 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from explorer.live import Snapshot
-from explorer.texts import text
 from ui import classroom, session
+from ui.i18n import t
 
 # Plotly's own modebar carries the PNG export; scale 2 gives a crisp projector image.
 PLOT_CONFIG = {
@@ -29,32 +29,46 @@ STATE_ICONS = {
 def chart(fig: go.Figure, key: str, help_id: str | None = None) -> None:
     st.plotly_chart(classroom.style_figure(fig), key=key, config=PLOT_CONFIG, width="stretch")
     if help_id is not None:
-        with st.popover("What am I seeing?"):
-            st.markdown(text(help_id))
+        with st.popover(t("widget.what")):
+            st.markdown(t(help_id))
 
 
 def status_line(snap: Snapshot | None) -> None:
     if snap is None:
-        st.info(f"{STATE_ICONS['idle']} **idle** · press **Train** in the sidebar to start.")
+        st.info(f"{STATE_ICONS['idle']} **{t('state.idle')}** · {t('status.idle')}")
         return
     parts = [
-        f"{STATE_ICONS.get(snap.state, '')} **{snap.state}**",
-        f"step {snap.step} / {snap.steps_total}",
+        f"{STATE_ICONS.get(snap.state, '')} **{t('state.' + snap.state)}**",
+        t("status.step", step=snap.step, total=snap.steps_total),
     ]
     if snap.history.steps:
-        parts.append(f"{snap.steps_per_second:.0f} steps/s")
-        parts.append(f"loss {snap.loss:.4g}")
+        parts.append(t("status.speed", rate=f"{snap.steps_per_second:.0f}"))
+        parts.append(t("status.loss", loss=f"{snap.loss:.4g}"))
     if snap.val_loss is not None:
-        parts.append(f"val {snap.val_loss:.4g}")
+        parts.append(t("status.val", val=f"{snap.val_loss:.4g}"))
     line = " · ".join(parts)
+    message = state_message(snap)
     if snap.state in ("diverged", "error"):
-        st.error(f"{line}\n\n{snap.message}")
-    elif snap.message and snap.state in ("stopped", "completed", "paused", "starting"):
-        st.info(f"{line} — {snap.message}")
+        st.error(f"{line}\n\n{message}")
+    elif message:
+        st.info(f"{line} — {message}")
     else:
         st.info(line)
     if snap.steps_total:
         st.progress(min(1.0, snap.step / snap.steps_total))
+
+
+def state_message(snap: Snapshot) -> str:
+    """The run's message in the page's language (the trainer writes English for logs)."""
+    if snap.state == "diverged":
+        return t("msg.diverged", step=snap.step + 1)
+    if snap.state == "error":
+        return t("msg.error", detail=snap.message.removeprefix("Training failed: "))
+    if snap.state == "completed":
+        return t("msg.completed", steps=snap.step)
+    if snap.state in ("starting", "paused", "stopped"):
+        return t(f"msg.{snap.state}")
+    return ""
 
 
 def live(body, every: float | None = None) -> None:

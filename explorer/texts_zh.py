@@ -1,0 +1,332 @@
+"""简体中文: every text of explorer/texts.py, key for key (tests/test_i18n.py checks)."""
+
+ZH: dict[str, str] = {
+    # 页面导语
+    "intro.train": (
+        "循环神经网络一次读入序列的一步，并从错误中学习。损失曲线显示它错得有多远"
+        "（验证集：它从未训练过的序列）；对正弦任务，下方的图把它的预测与真实值对比："
+        "提前一步预测，以及自由运行（把自己的输出当作下一步输入）。"
+    ),
+    "intro.gradients": (
+        "随时间反向传播（BPTT）把损失的梯度一步一步往回传。每一步都要乘以一个雅可比矩阵，"
+        "所以梯度可能缩小到几乎为零（梯度消失），也可能爆炸式增长（梯度爆炸）。"
+        "这些图显示整个训练过程中，每个时间步 t 上总梯度 dL/dh_t 的范数。"
+    ),
+    "intro.hidden": (
+        "隐藏状态 h_t 是网络的记忆：H 维空间中的一个点。主成分分析把它压到 2 维或 3 维，"
+        "你可以看到一条序列在这个空间里走出的轨迹；颜色表示时间步。"
+        "拖动滑块，可以看训练早期轨迹的样子。"
+    ),
+    "intro.learn": (
+        "图表背后的公式，每个公式旁边都是你正在训练的这次运行的实际数值。"
+        "在侧边栏切换单元类型，可以看到对应的公式。"
+    ),
+    "intro.compare": (
+        "把同一次运行的最多 12 个变体并排训练，它们只在一两个旋钮上不同，"
+        "比较它们学到了什么、梯度如何流动。每个变体都从侧边栏的设置和同一个随机种子出发，"
+        "按同样的顺序看到同样的批次：差别只来自那个旋钮（除非旋钮就是种子）。"
+        "各变体并行训练，每个占一个核心；完成的运行保存在运行目录中，"
+        "已保存或上传的运行也可以加入图表。"
+    ),
+    # 这是什么？
+    "chart.loss": (
+        "每个训练步的均方误差（有噪声：每一步看到的批次不同），以及固定验证集上的均方误差。"
+        "虚线是平凡基线：什么都没学会的模型大约就是这个分数。对数坐标能看清后期的进步。"
+    ),
+    "chart.prediction": (
+        "灰色：干净的信号。蓝色：模型根据真实的过去预测下一个点。红色虚线：在真实输入上"
+        "预热之后，模型只用自己的输出作为输入；误差会累积，所以这是更难的考验。"
+    ),
+    "chart.profile": (
+        "最近一次探测（蓝色）与第一次探测（灰色）的 ‖dL/dh_t‖。损失在最右端。"
+        "曲线向左急剧下降，说明梯度消失了：早期的输入得不到功劳。虚线标记的是梯度视界，"
+        "即梯度仍不小于最后一步千分之一的最早时间步 t。"
+    ),
+    "chart.heatmap": (
+        "每一行是一次被探测的训练步，每一列是一个时间步；颜色是梯度范数的 log10。"
+        "看左侧的暗区：门控单元学会把梯度往回传时它会缩小，普通 RNN 则停在原地。"
+    ),
+    "chart.cell": (
+        "LSTM 的细胞状态 c_t 是它的梯度高速公路：当遗忘门接近 1 时，dL/dc_t 几乎原样向回传递。"
+    ),
+    "chart.params": (
+        "裁剪之前每个权重矩阵和偏置的梯度范数。这里的尖峰就是梯度爆炸；"
+        "一条贴近零的平线说明这个权重几乎没有在学习。"
+    ),
+    "chart.clipping": (
+        "裁剪前（紫色）和裁剪后（绿色）的全局梯度范数。按范数裁剪在梯度超过阈值时"
+        "把整个梯度缩放到阈值；按数值裁剪则截断每个分量，这也可能改变梯度的方向。"
+    ),
+    "chart.spectrum": (
+        "循环权重块的谱半径 ρ 及其最大奇异值 σ_max。对普通 RNN，σ_max < 1 保证梯度消失"
+        "（tanh' ≤ 1）；ρ 远大于 1 则可能让梯度爆炸。"
+    ),
+    "chart.pca": (
+        "每条线是一条探测序列的隐藏状态随时间的变化，投影到所有状态的主成分上。"
+        "正弦模型学会一个环；加法模型学会在看到标记时跳一下。"
+    ),
+    "chart.jacobian": (
+        "柱：在一条探测序列上，每一步雅可比矩阵 ∂h_t/∂h_{t-1} 的谱范数。"
+        "红线：从 t 到末尾这些范数的乘积，即最后一步的梯度最多有多少能到达第 t 步。"
+    ),
+    "chart.compare_loss": (
+        "每次运行一种颜色。实线：固定验证集上的损失，这是公平的比较。"
+        "浅色：每个训练批次的损失，因为每一步看到的序列不同（但所有运行看到的相同）而带噪声。"
+    ),
+    "chart.compare_heatmaps": (
+        "每次运行一个面板：每个被探测的训练步（行）、每个时间步 t（列）上 ‖dL/dh_t‖ 的 log10。"
+        "所有面板共用一个色标，同一颜色在各处代表同一梯度范数：左侧的暗边就是在到达早期"
+        "输入之前就已消失的梯度。"
+    ),
+    "chart.compare_reach": (
+        "从损失往回数多少步，梯度仍至少保有最后一步强度的千分之一（T − 1 − 梯度视界）。"
+        "学会长程结构的运行会把它推向 T − 1。"
+    ),
+    "chart.compare_table": (
+        "点击列标题排序。达到目标的步数：验证损失第一次不高于目标的步。每秒步数："
+        "训练步数除以它们自己的耗时，每次运行各占一个核心。裁剪比例：梯度被裁剪的步的比例。"
+        "视界：训练结束时梯度仍能到达的最早时间步。"
+    ),
+    # 课堂预设
+    "preset.tutorial_sine.title": "教程里的正弦模型",
+    "preset.tutorial_sine.watch": "训练页上的损失曲线，以及预测（蓝色）与真实值的对比。",
+    "preset.tutorial_sine.expect": (
+        "在 100 个全批量轮次内，验证损失从约 0.6（预测均值）降到约 0.02。它不可能降到 0："
+        "目标带有方差 0.01 的噪声，五个输入也带噪声。"
+    ),
+    "preset.tutorial_sine.why": (
+        "正弦的五个过去值就确定了它的相位，所以一个小 RNN（32 个单元，Adam 0.01，"
+        "按 0.5 裁剪）能学会外推一步。这正是种子教程的设置：t 在 [0, 20) 内步长 0.1 的 sin t，"
+        "高斯噪声 0.1，窗口长度 5。"
+    ),
+    "preset.tutorial_sine.question": "验证损失会降到多低？",
+    "preset.tutorial_sine.option1": "降到零：正弦是完全可预测的",
+    "preset.tutorial_sine.option2": "大约降到噪声水平，不会更低",
+    "preset.tutorial_sine.option3": "停在基线附近：5 个点太少了",
+    "preset.tutorial_sine.answer": (
+        "大约到噪声水平：目标中的噪声永远无法预测，所以损失停在 0.02 附近"
+        "（噪声方差 0.01，加上带噪声的输入带来的代价）。"
+    ),
+    "preset.free_running.title": "自由运行的正弦",
+    "preset.free_running.watch": (
+        "训练页上的红色虚线：短暂预热之后，模型只以自己的输出为输入，自己生成波形。"
+    ),
+    "preset.free_running.expect": (
+        "一开始，自由运行的曲线会塌成一条平线或者漂走；几百步之后，"
+        "它能跟住正弦一个完整周期甚至更久。"
+    ),
+    "preset.free_running.why": (
+        "教程里有状态的下一步预测模型（隐藏 16，权重取自 N(0, 0.001)）在隐藏状态中学会一种"
+        "旋转：就是你在隐藏状态页看到的那个环。用自己的输出作输入，小误差会累积，"
+        "所以自由运行是更难的考验。"
+    ),
+    "preset.free_running.question": "只用自己的输出作输入，模型会生成什么？",
+    "preset.free_running.option1": "一条平线：误差会立刻堆积",
+    "preset.free_running.option2": "一条持续下去的正弦，相位慢慢漂移",
+    "preset.free_running.option3": "噪声",
+    "preset.free_running.answer": (
+        "一条持续下去的正弦：隐藏状态学会了一条轨道，所以模型能生成波形，随着小误差累积而慢慢漂移。"
+    ),
+    "preset.vanishing.title": "梯度消失：RNN、GRU 与 LSTM 对比",
+    "preset.vanishing.watch": (
+        "比较页上的梯度热图（暗 = 已消失）和损失曲线。打开一个变体，可以看它的梯度流页面。"
+    ),
+    "preset.vanishing.expect": (
+        "普通 RNN 的梯度在离损失十几步之内就消失了，损失停在随机水平（0.167）。"
+        "GRU 的梯度一直传回到标记处，它的损失在 1500 步内降到 0.01 以下。"
+    ),
+    "preset.vanishing.why": (
+        "加法问题把两个被标记的数藏在 100 步里，要求输出它们的和。BPTT 每一步都把梯度乘以"
+        "一个雅可比矩阵；对 tanh RNN 这些矩阵的范数小于 1，乘积就消失了。"
+        "门控给了 GRU 和 LSTM 一条加性的通路。"
+    ),
+    "preset.vanishing.question": "哪些单元能学会把相隔 100 步的两个数相加？",
+    "preset.vanishing.option1": "三个都能",
+    "preset.vanishing.option2": "GRU 能，普通 RNN 不能",
+    "preset.vanishing.option3": "都不能：100 步太长了",
+    "preset.vanishing.answer": (
+        "GRU 学会了（它的梯度能传回 99 步）；普通 RNN 停在随机水平。"
+        "LSTM 在 PyTorch 默认的遗忘门偏置下起步很慢：见遗忘门预设。"
+    ),
+    "preset.exploding.title": "梯度爆炸与裁剪",
+    "preset.exploding.watch": (
+        "比较页上的损失曲线：不裁剪时损失跳到远高于基线；打开每个变体，"
+        "在它的梯度流页面比较裁剪前后的梯度范数。"
+    ),
+    "preset.exploding.expect": (
+        "W_hh 被放大 4 倍，谱半径约为 2.6。梯度范数达到几百。不裁剪的 SGD 步把权重甩下悬崖，"
+        "损失飙升到基线的好几倍；按范数 1 裁剪后，训练保持稳定。"
+    ),
+    "preset.exploding.why": (
+        "当 ‖∂h_t/∂h_{t-1}‖ > 1 时，BPTT 的乘积按几何级数增长。按范数裁剪保留梯度的方向，"
+        "但限制它的长度，所以一个坏批次不能把权重甩得很远。"
+    ),
+    "preset.exploding.question": "裁剪会对训练损失产生什么影响？",
+    "preset.exploding.option1": "没有影响：它只是缩放梯度",
+    "preset.exploding.option2": "保持稳定，而不裁剪的训练会飙升",
+    "preset.exploding.option3": "变慢，但最终到达同样的位置",
+    "preset.exploding.answer": (
+        "它让训练保持稳定：不裁剪的运行损失飙升到基线的好几倍，裁剪的运行停在基线附近。"
+    ),
+    "preset.forget_bias.title": "LSTM 遗忘门偏置",
+    "preset.forget_bias.watch": "比较页上两个 LSTM 从第一步起的梯度可达距离，以及它们的损失曲线。",
+    "preset.forget_bias.expect": (
+        "在第 1 步，遗忘偏置为 +1 的 LSTM 的梯度可达距离就已经是偏置为 0 的两倍左右。"
+    ),
+    "preset.forget_bias.why": (
+        "细胞状态每一步都要乘以遗忘门 f_t。偏置为 0 时 f ≈ σ(0) = 0.5，"
+        "沿细胞传递的梯度每一步减半；偏置为 +1 时 f ≈ σ(1) = 0.73。"
+        "初始化时的一个小改动，在时间上能传得很远。"
+    ),
+    "preset.forget_bias.question": "一开始，哪个 LSTM 的梯度能传得更远？",
+    "preset.forget_bias.option1": "遗忘偏置 0",
+    "preset.forget_bias.option2": "遗忘偏置 +1",
+    "preset.forget_bias.option3": "在训练改变它们之前两者一样",
+    "preset.forget_bias.answer": (
+        "遗忘偏置 +1：它的遗忘门从 0.73 左右而不是 0.5 起步，所以细胞状态把梯度带得更远。"
+    ),
+    "preset.init_lab.title": "初始化实验室",
+    "preset.init_lab.watch": "比较页上每个普通 RNN 在最初几步的梯度可达距离。",
+    "preset.init_lab.expect": (
+        "用 PyTorch 默认初始化，梯度能往回传十几步；正交 W_hh 和带 ReLU 的单位矩阵（IRNN）"
+        "一开始能传回全部 49 步。"
+    ),
+    "preset.init_lab.why": (
+        "正交或单位矩阵 W_hh 的每个奇异值都等于 1，所以在非线性和训练改变它之前，"
+        "BPTT 的乘积既不缩小也不增长。"
+    ),
+    "preset.init_lab.question": "一开始，哪种初始化让梯度存活得最久？",
+    "preset.init_lab.option1": "PyTorch 默认初始化",
+    "preset.init_lab.option2": "正交或单位矩阵",
+    "preset.init_lab.option3": "都一样",
+    "preset.init_lab.answer": (
+        "正交和单位矩阵：它们的 W_hh 保持范数，所以在第 1 步梯度能一直传回起点；"
+        "默认初始化的梯度在十几步之内就消失了。"
+    ),
+    "classroom.title": "课堂",
+    "classroom.intro": (
+        "每节课一键（或一个链接，方便分享给全班）就能准备好一切，告诉你该看什么、为什么，"
+        "并请你先预测再揭晓。"
+    ),
+    "classroom.predict": "先预测：{question}",
+    "classroom.reveal": "揭晓",
+    "classroom.link": "本课链接",
+    "classroom.setup": "准备这节课",
+    "classroom.watch": "看什么",
+    "classroom.expect": "会看到什么",
+    "classroom.why": "为什么",
+    "classroom.active": "本课：{title}",
+    "classroom.go": "前往本课",
+    "classroom.race_hint": "这节课是一场比赛：请在比较页点击运行比较。",
+    "classroom.presenter": "演示模式",
+    "classroom.presenter_help": (
+        "为投影仪准备的大字号和大图表。链接可以逐个隐藏控件：?hide=lr,optimizer 或 ?lr_hide=1。"
+    ),
+    # 导航、侧边栏、控件
+    "app.title": "循环神经网络梯度流探索器",
+    "page.train": "训练",
+    "page.gradients": "梯度流",
+    "page.hidden": "隐藏状态",
+    "page.learn": "原理",
+    "page.compare": "比较",
+    "page.classroom": "课堂",
+    "sidebar.language": "语言",
+    "sidebar.model": "模型与任务",
+    "sidebar.optimisation": "优化",
+    "sidebar.init": "初始化",
+    "sidebar.advanced": "高级",
+    "sidebar.invalid": "设置无效（{error}）。仍使用上一组有效设置。",
+    "label.task": "任务",
+    "label.cell": "单元",
+    "label.hidden": "隐藏单元数",
+    "label.layers": "层数",
+    "label.seq_len": "序列长度 T",
+    "label.batch": "批大小",
+    "label.steps": "训练步数",
+    "label.lr": "学习率",
+    "label.optimizer": "优化器",
+    "label.clip": "梯度裁剪",
+    "label.clip_value": "裁剪阈值",
+    "label.init": "初始化",
+    "label.whh_gain": "W_hh 增益",
+    "label.forget_bias": "LSTM 遗忘门偏置",
+    "label.tbptt": "截断 BPTT 窗口（0 = 完整）",
+    "label.probe_every": "每 k 步探测一次（0 = 自动）",
+    "label.val_every": "每 k 步验证一次",
+    "label.seed": "随机种子",
+    "help.task": (
+        "网络学习什么：正弦的下一个点（50 点的片段，之后可自由运行生成）、"
+        "教程中带噪声正弦在一个窗口之后的值，或者加法问题（把长序列中两个被标记的值相加：考验记忆）。"
+    ),
+    "help.cell": "循环单元：普通 RNN、LSTM 或 GRU。",
+    "help.hidden": "每层的隐藏单元数（{lo} 到 {hi}）。",
+    "help.layers": "堆叠的循环层数（{lo} 到 {hi}）。",
+    "help.seq_len": "每条序列的时间步数；对带噪声的正弦则是窗口长度（{lo} 到 {hi}）。",
+    "help.batch": "每一步的序列数，不超过训练集大小（{lo} 到 {hi}）。",
+    "help.steps": "这次运行的优化步数（{lo} 到 {hi}）。",
+    "help.lr": "学习率（{lo} 到 {hi}）。",
+    "help.optimizer": "Adam，或动量为 0.9 的 SGD。",
+    "help.clip": "梯度裁剪：关闭、按全局范数，或按数值。",
+    "help.clip_value": "裁剪阈值：允许的最大全局范数，或最大的 |g|（{lo} 到 {hi}）。",
+    "help.init": "权重如何初始化。",
+    "help.whh_gain": "初始化之后把 W_hh 乘以这个数；大于 1 会把梯度推向爆炸（{lo} 到 {hi}）。",
+    "help.forget_bias": "加到 LSTM 遗忘门偏置上；+1 是常用的修正（{lo} 到 {hi}）。",
+    "help.tbptt": "截断 BPTT：梯度不会跨越 k 步的窗口；0 表示完整 BPTT（{lo} 到 {hi}）。",
+    "help.probe_every": (
+        "每 k 步测量一次梯度流；0 = 自动（每一步，LSTM 每 25 步）（{lo} 到 {hi}）。"
+    ),
+    "help.val_every": "每 k 步计算一次验证损失（{lo} 到 {hi}）。",
+    "help.seed": "决定数据、权重和批次顺序（{lo} 到 {hi}）。",
+    "choice.task.sine_next": "正弦：下一步预测",
+    "choice.task.sine_window": "带噪声正弦窗口",
+    "choice.task.adding": "加法问题",
+    "choice.cell.rnn": "普通 RNN（tanh）",
+    "choice.cell.lstm": "LSTM",
+    "choice.cell.gru": "GRU",
+    "choice.optimizer.adam": "Adam",
+    "choice.optimizer.sgd": "SGD（动量 0.9）",
+    "choice.clip.off": "关闭",
+    "choice.clip.norm": "按全局范数",
+    "choice.clip.value": "按数值",
+    "choice.init.default": "PyTorch 默认（均匀分布 ±1/√H）",
+    "choice.init.orthogonal": "正交 W_hh",
+    "choice.init.identity": "单位矩阵 W_hh + ReLU（IRNN，仅普通 RNN）",
+    "choice.init.small_normal": "循环权重取 Normal(0, 0.001)（教程中的做法）",
+    "btn.train": "训练",
+    "btn.resume": "继续",
+    "btn.pause": "暂停",
+    "btn.step": "单步",
+    "btn.stop": "停止",
+    "btn.reset": "重置",
+    "btn.step_help": "只走一个优化步，然后暂停。",
+    "btn.reset_help": "丢弃这次运行，用当前设置重新开始。",
+    "widget.what": "这是什么？",
+    # 运行状态
+    "state.idle": "空闲",
+    "state.starting": "启动中",
+    "state.running": "训练中",
+    "state.paused": "已暂停",
+    "state.completed": "已完成",
+    "state.diverged": "已发散",
+    "state.stopped": "已停止",
+    "state.error": "出错",
+    "status.idle": "点击侧边栏中的 **训练** 开始。",
+    "status.step": "第 {step} / {total} 步",
+    "status.speed": "每秒 {rate} 步",
+    "status.loss": "损失 {loss}",
+    "status.val": "验证 {val}",
+    "msg.starting": "正在构建模型……",
+    "msg.paused": "已暂停。",
+    "msg.completed": "已完成 {steps} 步。",
+    "msg.stopped": "已停止；保留到目前为止的记录。",
+    "msg.diverged": (
+        "在第 {step} 步发散：损失或梯度变成了无穷大或 NaN。之前的记录都已保留。"
+        "请试试更小的学习率，或打开梯度裁剪。"
+    ),
+    "msg.error": "训练失败：{detail}",
+    "msg.saved": "已保存到 {folder}。",
+    "status.changed": (
+        "自这次运行开始以来设置已更改（{fields}）。点击重置，用新设置开始一次新的运行；"
+        "屏幕上的运行保留它自己的设置。"
+    ),
+}
