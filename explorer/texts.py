@@ -376,6 +376,131 @@ TEXTS: dict[str, str] = {
     ),
     "msg.error": "Training failed: {detail}",
     "msg.saved": "Saved to {folder}.",
+    # the Learn page: the seed tutorials' lessons, and this run's numbers beside them
+    "learn.cell": "The cell: {cell}",
+    "learn.irnn": "This run is an IRNN: ReLU instead of tanh, and W_hh = I at the start.",
+    "learn.cell_numbers": (
+        "- hidden units **H = {hidden}**, layers **{layers}**\n"
+        "- sequence length **T = {T}**\n"
+        "- parameters: **{params}**"
+    ),
+    "learn.bptt": "Backpropagation through time",
+    "learn.train_first": "Train a few steps to see this run's Jacobians here.",
+    "learn.bptt_numbers": (
+        "- σ_max of W_hh now **{sigma}**, spectral radius **{rho}**; σ_max^T = **{sigma_T}**\n"
+        "- one-step Jacobian norms ‖∂h_t/∂h_(t−1)‖: mean **{mean}**, product over the "
+        "sequence **{product}**\n"
+        "- measured ‖dL/dh_0‖ / ‖dL/dh_T‖ at step {step}: **{ratio}**"
+    ),
+    "learn.clipping": "Gradient clipping",
+    "learn.clip_off": "- this run does not clip",
+    "learn.clip_mode": "- this run clips **{mode}**, threshold **θ = {threshold}**",
+    "learn.clip_fraction": "- clipped on **{fraction}** of the {steps} steps so far",
+    "learn.tbptt": "Truncated BPTT",
+    "learn.tbptt_on": "- window **k = {k}**: no gradient crosses a window boundary",
+    "learn.tbptt_off": "- this run uses full BPTT (k = T); set a window under Advanced.",
+    "lesson.rnn": (
+        "A vanilla RNN keeps one hidden state h_t and updates it at every step from the "
+        "previous state and the new input, through the same weights W_hh and W_xh each time; "
+        "a linear head reads the prediction off h_t. Training it with MSE means asking every "
+        "step's state to carry what later outputs need."
+    ),
+    "lesson.lstm": (
+        "An LSTM adds a cell state C_t beside h_t. Three gates between 0 and 1 decide what to "
+        "forget (f_t), what to write (i_t) and what to show (o_t). The cell is updated by "
+        "addition, C_t = f_t·C_{t−1} + i_t·C̃_t, so when f_t stays near 1 the gradient flows "
+        "back along it almost unchanged: the fix for vanishing gradients."
+    ),
+    "lesson.gru": (
+        "A GRU merges the LSTM's cell and hidden state. The update gate z_t blends the old "
+        "state with a candidate; the reset gate r_t decides how much of the old state the "
+        "candidate may see. With z_t near 1 the state, and its gradient, pass through "
+        "untouched."
+    ),
+    "lesson.bptt": (
+        "Backpropagation through time unrolls the network over the sequence and applies the "
+        "chain rule backwards. The gradient at h_t collects the loss at step t plus "
+        "everything that flows back from h_{t+1}, multiplied by the one-step Jacobian. Going "
+        "from T back to t multiplies T − t Jacobians together."
+    ),
+    "lesson.vanishing": (
+        "For a tanh RNN each Jacobian is diag(1 − h_k²)·W_hh. If its norm stays below 1, the "
+        "product shrinks geometrically and early inputs get no gradient: vanishing. If "
+        "W_hh's largest singular value is well above 1 and the units are not saturated, the "
+        "product can grow geometrically: exploding."
+    ),
+    "lesson.clipping": (
+        "Clipping caps the gradient before the optimizer step. By norm, the whole gradient is "
+        "rescaled to the threshold θ when its norm exceeds it, keeping its direction. By "
+        "value, each component is cut to [−θ, θ], which can turn its direction. Clipping "
+        "tames exploding gradients; it cannot revive vanished ones."
+    ),
+    "lesson.tbptt": (
+        "Truncated BPTT stops the gradient after k steps: the forward pass still carries the "
+        "state through the whole sequence, but no gradient crosses a window boundary. It is "
+        "cheaper and steadier, and blind to dependencies longer than k."
+    ),
+    # the Compare page
+    "cmp.none": "— none —",
+    "cmp.values": "Values",
+    "cmp.values_text": "Values (comma-separated)",
+    "cmp.variants": "Variants",
+    "cmp.base": "Starting from the sidebar's settings: task **{task}**, cell **{cell}**, "
+    "{steps} steps, seed {seed}. ",
+    "cmp.changed": "Changed from the defaults: {fields}.",
+    "cmp.vary": "Vary",
+    "cmp.and": "and (optional)",
+    "cmp.n_variants": "{n} variants: ",
+    "cmp.run_n": "Run {n} variants",
+    "cmp.run": "Run",
+    "cmp.run_help": "In parallel, one core each.",
+    "cmp.run_help_busy": "In parallel, one core each; a comparison that is running must end first.",
+    "cmp.progress": "Progress",
+    "cmp.cancel": "Cancel",
+    "cmp.cancel_all": "Cancel all",
+    "cmp.took": "took {seconds} s",
+    "cmp.running_for": "running for {seconds} s",
+    "cmp.workers": "{n} worker processes",
+    "cmp.saved_under": "saved under {folder}",
+    "cmp.refused": "Refused {name}: {reason}",
+    "cmp.not_kept": "Could not keep it: {reason}",
+    "cmp.added": "Added {name} as {folder}.",
+    "cmp.no_overlay": "Cannot overlay {name}: {reason}",
+    "cmp.results": "Results",
+    "cmp.no_results": "Run a comparison, or pick saved runs to overlay below, to see results here.",
+    "cmp.target": "Target validation loss",
+    "cmp.target_help": (
+        "Steps to target: the first validation step at or below this loss. The default is a "
+        "tenth of the trivial baseline."
+    ),
+    "cmp.not_reached": "not reached",
+    "cmp.open_hint": "**Open a run in the single-run pages** (Train, Gradient flow, ...):",
+    "cmp.open_run": "Open {name}",
+    "cmp.saved": "Saved runs",
+    "cmp.saved_where": "Every finished run, single or compared, is kept in `{folder}`.",
+    "cmp.overlay": "Overlay saved runs on the results",
+    "cmp.overlay_help": "Their loss curves, heatmaps and rows join the comparison's.",
+    "cmp.saved_run": "Saved run",
+    "cmp.open": "Open",
+    "cmp.download": "Download (.zip)",
+    "cmp.no_saved": "No saved runs in `{folder}` yet: finish a run on Train, or run a comparison.",
+    "cmp.upload": "Upload a run bundle (.zip, as the Download buttons make)",
+    "cmp.upload_help": (
+        "Checked before anything is kept: size, file names, and weights read with "
+        "weights_only=True. It is saved in the runs directory under a new name."
+    ),
+    "col.variant": "variant",
+    "col.final_val_loss": "final val loss",
+    "col.best_val_loss": "best val loss",
+    "col.steps_to_target": "steps to val ≤ {target}",
+    "col.steps_per_second": "steps/s",
+    "col.clipped": "clipped",
+    "col.horizon": "horizon t",
+    "col.status": "status",
+    "col.folder": "run folder",
+    "col.name": "name",
+    "col.date": "date",
+    "train.log_loss": "Log-scale loss",
     # status and guidance
     "status.changed": (
         "Settings changed since this run started ({fields}). Press Reset to start a new run "

@@ -301,6 +301,118 @@ ZH: dict[str, str] = {
     "btn.step_help": "只走一个优化步，然后暂停。",
     "btn.reset_help": "丢弃这次运行，用当前设置重新开始。",
     "widget.what": "这是什么？",
+    # 原理页
+    "learn.cell": "单元：{cell}",
+    "learn.irnn": "这次运行是 IRNN：用 ReLU 代替 tanh，且一开始 W_hh = I。",
+    "learn.cell_numbers": (
+        "- 隐藏单元 **H = {hidden}**，层数 **{layers}**\n"
+        "- 序列长度 **T = {T}**\n"
+        "- 参数数量：**{params}**"
+    ),
+    "learn.bptt": "随时间反向传播",
+    "learn.train_first": "先训练几步，这里就会显示这次运行的雅可比矩阵。",
+    "learn.bptt_numbers": (
+        "- 当前 W_hh 的 σ_max 为 **{sigma}**，谱半径 **{rho}**；σ_max^T = **{sigma_T}**\n"
+        "- 单步雅可比范数 ‖∂h_t/∂h_(t−1)‖：平均 **{mean}**，整个序列上的乘积 **{product}**\n"
+        "- 第 {step} 步实测的 ‖dL/dh_0‖ / ‖dL/dh_T‖：**{ratio}**"
+    ),
+    "learn.clipping": "梯度裁剪",
+    "learn.clip_off": "- 这次运行不裁剪",
+    "learn.clip_mode": "- 这次运行**{mode}**裁剪，阈值 **θ = {threshold}**",
+    "learn.clip_fraction": "- 到目前为止的 {steps} 步中，有 **{fraction}** 被裁剪",
+    "learn.tbptt": "截断 BPTT",
+    "learn.tbptt_on": "- 窗口 **k = {k}**：梯度不会跨越窗口边界",
+    "learn.tbptt_off": "- 这次运行使用完整 BPTT（k = T）；可在“高级”中设置窗口。",
+    "lesson.rnn": (
+        "普通 RNN 只保留一个隐藏状态 h_t，每一步都用同样的权重 W_hh 和 W_xh，"
+        "由上一步的状态和新的输入更新它；一个线性输出层从 h_t 读出预测。"
+        "用均方误差训练它，就是要求每一步的状态携带后面的输出所需要的信息。"
+    ),
+    "lesson.lstm": (
+        "LSTM 在 h_t 旁边增加了一个细胞状态 C_t。三个取值在 0 到 1 之间的门决定忘掉什么（f_t）、"
+        "写入什么（i_t）和输出什么（o_t）。细胞通过加法更新，C_t = f_t·C_{t−1} + i_t·C̃_t，"
+        "所以当 f_t 接近 1 时，梯度几乎原样沿着它往回传：这就是对梯度消失的修正。"
+    ),
+    "lesson.gru": (
+        "GRU 把 LSTM 的细胞状态和隐藏状态合二为一。更新门 z_t 把旧状态和候选状态混合；"
+        "重置门 r_t 决定候选状态能看到多少旧状态。z_t 接近 1 时，状态及其梯度原样通过。"
+    ),
+    "lesson.bptt": (
+        "随时间反向传播把网络沿序列展开，然后反向应用链式法则。h_t 处的梯度收集第 t 步的"
+        "损失，加上从 h_{t+1} 传回、再乘以单步雅可比矩阵的一切。从 T 回到 t，"
+        "要把 T − t 个雅可比矩阵连乘起来。"
+    ),
+    "lesson.vanishing": (
+        "对 tanh RNN，每个雅可比矩阵是 diag(1 − h_k²)·W_hh。如果它的范数一直小于 1，"
+        "乘积按几何级数缩小，早期输入得不到梯度：梯度消失。如果 W_hh 的最大奇异值远大于 1"
+        "而单元又没有饱和，乘积可能按几何级数增长：梯度爆炸。"
+    ),
+    "lesson.clipping": (
+        "裁剪在优化步之前限制梯度。按范数裁剪：当整个梯度的范数超过阈值 θ 时，"
+        "把它缩放到 θ，方向不变。按数值裁剪：把每个分量截到 [−θ, θ]，这可能改变它的方向。"
+        "裁剪能驯服梯度爆炸，但救不回已经消失的梯度。"
+    ),
+    "lesson.tbptt": (
+        "截断 BPTT 在 k 步之后切断梯度：前向传播仍然把状态带过整个序列，"
+        "但梯度不会跨越窗口边界。它更便宜、更稳定，但看不到长于 k 的依赖。"
+    ),
+    # 比较页
+    "cmp.none": "— 无 —",
+    "cmp.values": "取值",
+    "cmp.values_text": "取值（用逗号分隔）",
+    "cmp.variants": "变体",
+    "cmp.base": "从侧边栏的设置出发：任务 **{task}**，单元 **{cell}**，{steps} 步，种子 {seed}。",
+    "cmp.changed": "与默认值不同的设置：{fields}。",
+    "cmp.vary": "改变",
+    "cmp.and": "以及（可选）",
+    "cmp.n_variants": "{n} 个变体：",
+    "cmp.run_n": "运行 {n} 个变体",
+    "cmp.run": "运行",
+    "cmp.run_help": "并行运行，每个变体占一个核心。",
+    "cmp.run_help_busy": "并行运行，每个变体占一个核心；需要先等正在进行的比较结束。",
+    "cmp.progress": "进度",
+    "cmp.cancel": "取消",
+    "cmp.cancel_all": "全部取消",
+    "cmp.took": "用时 {seconds} 秒",
+    "cmp.running_for": "已运行 {seconds} 秒",
+    "cmp.workers": "{n} 个工作进程",
+    "cmp.saved_under": "保存在 {folder}",
+    "cmp.refused": "拒绝了 {name}：{reason}",
+    "cmp.not_kept": "无法保存：{reason}",
+    "cmp.added": "已添加 {name}，保存为 {folder}。",
+    "cmp.no_overlay": "无法叠加 {name}：{reason}",
+    "cmp.results": "结果",
+    "cmp.no_results": "运行一次比较，或在下方选择已保存的运行进行叠加，结果会显示在这里。",
+    "cmp.target": "目标验证损失",
+    "cmp.target_help": "达到目标的步数：验证损失第一次不高于此值的步。默认值是平凡基线的十分之一。",
+    "cmp.not_reached": "未达到",
+    "cmp.open_hint": "**在单次运行页面中打开一次运行**（训练、梯度流……）：",
+    "cmp.open_run": "打开 {name}",
+    "cmp.saved": "已保存的运行",
+    "cmp.saved_where": "每次完成的运行，无论单独运行还是比较，都保存在 `{folder}`。",
+    "cmp.overlay": "把已保存的运行叠加到结果上",
+    "cmp.overlay_help": "它们的损失曲线、热图和表格行会加入这次比较。",
+    "cmp.saved_run": "已保存的运行",
+    "cmp.open": "打开",
+    "cmp.download": "下载（.zip）",
+    "cmp.no_saved": "`{folder}` 中还没有保存的运行：在训练页完成一次运行，或运行一次比较。",
+    "cmp.upload": "上传运行包（.zip，即下载按钮生成的文件）",
+    "cmp.upload_help": (
+        "保存之前会先检查：大小、文件名，并用 weights_only=True 读取权重。"
+        "它会以新名字保存在运行目录中。"
+    ),
+    "col.variant": "变体",
+    "col.final_val_loss": "最终验证损失",
+    "col.best_val_loss": "最佳验证损失",
+    "col.steps_to_target": "验证损失 ≤ {target} 所需步数",
+    "col.steps_per_second": "每秒步数",
+    "col.clipped": "裁剪比例",
+    "col.horizon": "视界 t",
+    "col.status": "状态",
+    "col.folder": "运行文件夹",
+    "col.name": "名称",
+    "col.date": "日期",
+    "train.log_loss": "对数坐标显示损失",
     # 运行状态
     "state.idle": "空闲",
     "state.starting": "启动中",

@@ -3,8 +3,8 @@
 import streamlit as st
 
 from explorer.presets import PRESETS, Preset
-from explorer.texts import text
 from ui import classroom
+from ui.i18n import t as text
 
 st.title(text("classroom.title"))
 st.markdown(text("classroom.intro"))

@@ -23,24 +23,26 @@ from explorer.compare import (
     results_table,
     suggested_values,
 )
-from explorer.config import ConfigError, RunConfig, field_spec
-from explorer.texts import text
-from ui import classroom, session, widgets
+from explorer.config import ConfigError, RunConfig
+from explorer.texts import TEXTS, text
+from ui import classroom, i18n, session, widgets
+from ui.i18n import t
 
 POLL_SECONDS = 0.5
+LANG = i18n.lang()  # bound now: AppTest calls format functions outside a script run
 NO_KNOB = "none"
 
 if session.open_pending():  # an "Open" callback put a run into the session
     st.switch_page("views/train.py")
 
-st.title("Compare")
-st.markdown(text("intro.compare"))
+st.title(t("page.compare"))
+st.markdown(t("intro.compare"))
 base: RunConfig = st.session_state.get("config", RunConfig())
 root = session.runs_root()
 
 
 def knob_label(knob: str) -> str:
-    return "— none —" if knob == NO_KNOB else f"{knob} ({field_spec(knob).metadata['help']})"
+    return text("cmp.none", LANG) if knob == NO_KNOB else f"{knob} ({text(f'label.{knob}', LANG)})"
 
 
 def values_widget(knob: str, slot: str) -> list[str]:
@@ -49,28 +51,27 @@ def values_widget(knob: str, slot: str) -> list[str]:
     choices = knob_values(knob)
     key = f"cmp_values{slot}_{knob}"
     if choices is not None:
-        return st.multiselect("Values", choices, default=suggested_values(knob, base), key=key)
-    raw = st.text_input(
-        "Values (comma-separated)", ", ".join(suggested_values(knob, base)), key=key
-    )
+        return st.multiselect(
+            t("cmp.values"), choices, default=suggested_values(knob, base), key=key
+        )
+    raw = st.text_input(t("cmp.values_text"), ", ".join(suggested_values(knob, base)), key=key)
     return [v.strip() for v in raw.split(",") if v.strip()]
 
 
 # -- 1. the variants -----------------------------------------------------------------------
-st.header("Variants")
+st.header(t("cmp.variants"))
 changed = RunConfig().diff(base)
 st.caption(
-    f"Starting from the sidebar's settings: task **{base.task}**, cell **{base.cell}**, "
-    f"{base.steps} steps, seed {base.seed}"
-    + (f"; changed from the defaults: {', '.join(changed)}." if changed else ".")
+    t("cmp.base", task=base.task, cell=base.cell, steps=base.steps, seed=base.seed)
+    + (t("cmp.changed", fields=", ".join(changed)) if changed else "")
 )
 c1, c2 = st.columns(2)
 with c1:
-    knob1 = st.selectbox("Vary", KNOBS, format_func=knob_label, key="cmp_knob1")
+    knob1 = st.selectbox(t("cmp.vary"), KNOBS, format_func=knob_label, key="cmp_knob1")
     values1 = values_widget(knob1, "1")
 with c2:
     others = [NO_KNOB, *(k for k in KNOBS if k != knob1)]
-    knob2 = st.selectbox("and (optional)", others, format_func=knob_label, key="cmp_knob2")
+    knob2 = st.selectbox(t("cmp.and"), others, format_func=knob_label, key="cmp_knob2")
     values2 = values_widget(knob2, "2") if knob2 != NO_KNOB else []
 
 vary = {knob1: values1, **({knob2: values2} if knob2 != NO_KNOB else {})}
@@ -84,22 +85,20 @@ running = comparison is not None and comparison.active
 if problem:
     st.error(problem, icon=":material/block:")
 else:
-    st.caption(f"{len(variants)} variants: " + " · ".join(v.name for v in variants))
+    st.caption(t("cmp.n_variants", n=len(variants)) + " · ".join(v.name for v in variants))
 st.button(
-    f"Run {len(variants)} variants" if variants else "Run",
+    t("cmp.run_n", n=len(variants)) if variants else t("cmp.run"),
     key="cmp_run",
     type="primary",
     disabled=bool(problem) or running,
     on_click=session.start_comparison,
     args=(base, variants, list(vary)),
-    help="In parallel, one core each; a comparison that is running must end first."
-    if running
-    else "In parallel, one core each.",
+    help=t("cmp.run_help_busy") if running else t("cmp.run_help"),
 )
 
 # -- 2. progress -----------------------------------------------------------------------------
 if comparison is not None:
-    st.header("Progress")
+    st.header(t("cmp.progress"))
     started_active = comparison.active
     finished_before = sum(s.finished for s in comparison.states())
 
@@ -111,12 +110,16 @@ if comparison is not None:
             st.rerun()  # a variant ended: redraw the results below
         for s in states:
             left, right = st.columns([6, 1], vertical_alignment="bottom")
-            val = f" · val {s.val_loss:.4g}" if math.isfinite(s.val_loss) else ""
-            left.progress(
-                s.fraction, text=f"**{s.name}** · {s.state} · step {s.step}/{s.config.steps}{val}"
+            val = (
+                " · " + t("status.val", val=f"{s.val_loss:.4g}")
+                if math.isfinite(s.val_loss)
+                else ""
             )
+            state = t(f"state.{s.state}") if f"state.{s.state}" in TEXTS else s.state
+            step = t("status.step", step=s.step, total=s.config.steps)
+            left.progress(s.fraction, text=f"**{s.name}** · {state} · {step}{val}")
             right.button(
-                "Cancel",
+                t("cmp.cancel"),
                 key=f"cmp_cancel_{s.index}",
                 disabled=s.finished,
                 on_click=session.cancel_comparison,
@@ -125,13 +128,17 @@ if comparison is not None:
             )
             if s.state in ("error", "diverged"):
                 st.error(f"{s.name}: {s.message}")
-        took = "took" if not comparison.active else "running for"
+        took = t(
+            "cmp.took" if not comparison.active else "cmp.running_for",
+            seconds=f"{comparison.wall_seconds or 0:.0f}",
+        )
         st.caption(
-            f"{comparison.workers} worker processes · {took} {comparison.wall_seconds or 0:.0f} s"
-            f" · saved under {comparison.out_dir}"
+            t("cmp.workers", n=comparison.workers)
+            + f" · {took} · "
+            + t("cmp.saved_under", folder=comparison.out_dir)
         )
         st.button(
-            "Cancel all",
+            t("cmp.cancel_all"),
             key="cmp_cancel_all",
             disabled=not comparison.active,
             on_click=session.cancel_comparison,
@@ -156,13 +163,19 @@ def upload_changed() -> None:
     try:
         folder = runs.import_zip(upload.getvalue(), root)
     except BundleError as exc:
-        st.session_state["cmp_upload_result"] = ("error", f"Refused {upload.name}: {exc}")
+        st.session_state["cmp_upload_result"] = (
+            "error",
+            t("cmp.refused", name=upload.name, reason=exc),
+        )
         return
     except OSError as exc:
-        st.session_state["cmp_upload_result"] = ("error", f"Could not keep it: {exc}")
+        st.session_state["cmp_upload_result"] = ("error", t("cmp.not_kept", reason=exc))
         return
     name = folder.name  # uploads sit at the top of the runs directory
-    st.session_state["cmp_upload_result"] = ("success", f"Added {upload.name} as {name}.")
+    st.session_state["cmp_upload_result"] = (
+        "success",
+        t("cmp.added", name=upload.name, folder=name),
+    )
     st.session_state["cmp_overlay"] = [*st.session_state.get("cmp_overlay", []), name]
 
 
@@ -178,27 +191,27 @@ for name in overlay:
     try:
         entries.append(saved_entry(str(run.path), run.path.stat().st_mtime))
     except (BundleError, OSError) as exc:
-        st.warning(f"Cannot overlay {name}: {exc}")
+        st.warning(t("cmp.no_overlay", name=name, reason=exc))
 
-st.header("Results")
+st.header(t("cmp.results"))
 classroom.prompt()
 if not classroom.revealed():
     pass  # the lesson's question comes first: the results wait for Reveal
 elif not entries:
-    st.info("Run a comparison, or pick saved runs to overlay below, to see results here.")
+    st.info(t("cmp.no_results"))
 else:
     c1, c2 = st.columns([1, 3])
     target = c1.number_input(
-        "Target validation loss",
+        t("cmp.target"),
         min_value=0.0,
         value=default_target(base),
         format="%g",
         key="cmp_target",
-        help="Steps to target: the first validation step at or below this loss. "
-        "The default is a tenth of the trivial baseline.",
+        help=t("cmp.target_help"),
     )
-    log_y = c2.toggle("Log-scale loss", value=True, key="cmp_log")
+    log_y = c2.toggle(t("train.log_loss"), value=True, key="cmp_log")
     table = results_table(entries, target)
+    not_reached = t("cmp.not_reached")
     # "Not reached" as infinity: it sorts after every number, and the grid shows a
     # formatted text for it (it would show a missing value as "None").
     table["steps_to_target"] = table["steps_to_target"].fillna(math.inf)
@@ -207,7 +220,7 @@ else:
             {
                 "final_val_loss": "{:.4g}",
                 "best_val_loss": "{:.4g}",
-                "steps_to_target": lambda v: "not reached" if math.isinf(v) else f"{v:.0f}",
+                "steps_to_target": lambda v: not_reached if math.isinf(v) else f"{v:.0f}",
                 "steps_per_second": "{:.0f}",
                 "clipped_fraction": "{:.0%}",
                 "horizon": "{:.0f}",
@@ -218,24 +231,26 @@ else:
         hide_index=True,
         width="stretch",
         column_config={
-            "final_val_loss": "final val loss",
-            "best_val_loss": "best val loss",
-            "steps_to_target": f"steps to val ≤ {format_value(target)}",
-            "steps_per_second": "steps/s",
-            "clipped_fraction": "clipped",
-            "horizon": "horizon t",
-            "folder": "run folder",
+            "variant": t("col.variant"),
+            "final_val_loss": t("col.final_val_loss"),
+            "best_val_loss": t("col.best_val_loss"),
+            "steps_to_target": t("col.steps_to_target", target=format_value(target)),
+            "steps_per_second": t("col.steps_per_second"),
+            "clipped_fraction": t("col.clipped"),
+            "horizon": t("col.horizon"),
+            "status": t("col.status"),
+            "folder": t("col.folder"),
         },
     )
-    with st.popover("What am I seeing?"):
-        st.markdown(text("chart.compare_table"))
-    st.markdown("**Open a run in the single-run pages** (Train, Gradient flow, ...):")
+    with st.popover(t("widget.what")):
+        st.markdown(t("chart.compare_table"))
+    st.markdown(t("cmp.open_hint"))
     opens = [e for e in entries if e.folder is not None]
     for row in range(0, len(opens), 4):
         cols = st.columns(4)
         for col, (n, e) in zip(cols, enumerate(opens[row : row + 4], start=row), strict=False):
             col.button(
-                f"Open {e.label}",
+                t("cmp.open_run", name=e.label),
                 key=f"cmp_open_{n}",
                 on_click=session.open_finished,
                 args=(e.folder,),
@@ -250,34 +265,42 @@ else:
     widgets.chart(compare_figures.reach_figure(entries), "cmp_reach", "chart.compare_reach")
 
 # -- 4. the runs directory ---------------------------------------------------------------
-st.header("Saved runs")
-st.caption(f"Every finished run, single or compared, is kept in `{root}`.")
+st.header(t("cmp.saved"))
+st.caption(t("cmp.saved_where", folder=root))
 if saved:
     st.dataframe(
         runs.runs_frame(saved),
         key="cmp_saved",
         hide_index=True,
         width="stretch",
-        column_config={"final val loss": st.column_config.NumberColumn(format="%.4g")},
+        column_config={
+            "name": t("col.name"),
+            "task": t("label.task"),
+            "cell": t("label.cell"),
+            "steps": t("label.steps"),
+            "final val loss": st.column_config.NumberColumn(t("col.final_val_loss"), format="%.4g"),
+            "status": t("col.status"),
+            "date": t("col.date"),
+        },
     )
     st.multiselect(
-        "Overlay saved runs on the results",
+        t("cmp.overlay"),
         names,
         key="cmp_overlay",
-        help="Their loss curves, heatmaps and rows join the comparison's.",
+        help=t("cmp.overlay_help"),
     )
     c1, c2, c3 = st.columns([3, 1, 1], vertical_alignment="bottom")
-    chosen = c1.selectbox("Saved run", names, key="cmp_saved_pick")
+    chosen = c1.selectbox(t("cmp.saved_run"), names, key="cmp_saved_pick")
     folder = runs.resolve(root, chosen)
     c2.button(
-        "Open",
+        t("cmp.open"),
         key="cmp_saved_open",
         on_click=session.open_finished,
         args=(folder,),
         width="stretch",
     )
     c3.download_button(
-        "Download (.zip)",
+        t("cmp.download"),
         data=lambda: zip_run(folder),
         key="cmp_saved_download",
         file_name=f"{folder.name}.zip",
@@ -286,15 +309,14 @@ if saved:
         width="stretch",
     )
 else:
-    st.info(f"No saved runs in `{root}` yet: finish a run on Train, or run a comparison.")
+    st.info(t("cmp.no_saved", folder=root))
 
 st.file_uploader(
-    "Upload a run bundle (.zip, as the Download buttons make)",
+    t("cmp.upload"),
     type=["zip"],
     key="cmp_upload",
     on_change=upload_changed,
-    help="Checked before anything is kept: size, file names, and weights read with "
-    "weights_only=True. It is saved in the runs directory under a new name.",
+    help=t("cmp.upload_help"),
 )
 if (result := st.session_state.pop("cmp_upload_result", None)) is not None:
     kind, message = result
