@@ -17,23 +17,26 @@ from plotly.subplots import make_subplots
 
 from explorer.compare import Entry
 from explorer.figures import PALETTE, empty, floored, style, thin
+from explorer.texts import text
 
 GRID_COLUMNS = 3
 PANEL_ROWS = 80  # probe steps per heatmap panel: 12 panels stay a few hundred kB
 PANEL_COLUMNS = 100  # timesteps per panel (T can reach 500)
-EMPTY_NOTE = "Run a comparison, or pick saved runs to overlay."
 
 
 def color(index: int) -> str:
     return PALETTE[index % len(PALETTE)]
 
 
-def loss_overlay_figure(entries: Sequence[Entry], log_y: bool = True) -> go.Figure:
+def loss_overlay_figure(
+    entries: Sequence[Entry], log_y: bool = True, lang: str = "en"
+) -> go.Figure:
     """Every run's validation loss (solid) over its training-batch loss (faint, same
     colour): the batch loss is noisy, the validation loss is the comparison."""
-    title = "Loss of every run (validation solid, training batches faint)"
+    title = text("fig.cmp_loss", lang)
     if not any(e.history.steps for e in entries):
-        return empty(title, EMPTY_NOTE)
+        return empty(title, text("fig.cmp_empty", lang))
+    step, batch, val = (text(k, lang) for k in ("fig.step", "fig.batch_loss", "fig.val_loss"))
     fig = go.Figure()
     for i, e in enumerate(entries):
         h = e.history
@@ -42,13 +45,13 @@ def loss_overlay_figure(entries: Sequence[Entry], log_y: bool = True) -> go.Figu
             fig.add_scatter(
                 x=[h.steps[j].step for j in idx],
                 y=[h.steps[j].loss for j in idx],
-                name=f"{e.label} (train)",
+                name=f"{e.label} ({text('fig.train', lang)})",
                 legendgroup=e.label,
                 showlegend=False,
                 mode="lines",
                 opacity=0.3,
                 line={"color": color(i), "width": 1},
-                hovertemplate=f"{e.label}<br>step %{{x}}<br>batch loss %{{y:.4g}}<extra></extra>",
+                hovertemplate=f"{e.label}<br>{step} %{{x}}<br>{batch} %{{y:.4g}}<extra></extra>",
             )
         if h.val_steps:
             vi = thin(len(h.val_steps))
@@ -59,9 +62,9 @@ def loss_overlay_figure(entries: Sequence[Entry], log_y: bool = True) -> go.Figu
                 legendgroup=e.label,
                 mode="lines",
                 line={"color": color(i), "width": 2.5},
-                hovertemplate=f"{e.label}<br>step %{{x}}<br>val loss %{{y:.4g}}<extra></extra>",
+                hovertemplate=f"{e.label}<br>{step} %{{x}}<br>{val} %{{y:.4g}}<extra></extra>",
             )
-    style(fig, title, "training step", "loss (MSE)", height=440)
+    style(fig, title, text("fig.training_step", lang), text("fig.loss_mse", lang), height=440)
     if log_y:
         fig.update_yaxes(type="log")
     return fig
@@ -94,13 +97,16 @@ def shared_zrange(panels: Sequence[np.ndarray]) -> tuple[float, float] | None:
     return (lo, hi) if hi > lo else (lo - 0.5, hi + 0.5)
 
 
-def heatmap_grid_figure(entries: Sequence[Entry], columns: int = GRID_COLUMNS) -> go.Figure:
+def heatmap_grid_figure(
+    entries: Sequence[Entry], columns: int = GRID_COLUMNS, lang: str = "en"
+) -> go.Figure:
     """Small multiples of log10 ||dL/dh_t|| (top layer) over (training step, timestep),
     one panel per run, on one shared colour axis."""
-    title = "log10 ‖dL/dh_t‖ over training, one panel per run, one colour scale"
+    title = text("fig.cmp_heatmaps", lang)
     drawn = [(e, p) for e in entries if (p := _panel(e)) is not None]
     if not drawn:
-        return empty(title, EMPTY_NOTE)
+        return empty(title, text("fig.cmp_empty", lang))
+    step = text("fig.step", lang)
     zrange = shared_zrange([p[2] for _, p in drawn])
     columns = max(1, min(columns, len(drawn)))
     rows = math.ceil(len(drawn) / columns)
@@ -120,7 +126,7 @@ def heatmap_grid_figure(entries: Sequence[Entry], columns: int = GRID_COLUMNS) -
             row=n // columns + 1,
             col=n % columns + 1,
             name=e.label,
-            hovertemplate=f"{e.label}<br>t=%{{x}}<br>step %{{y}}<br>log10 norm %{{z:.2f}}"
+            hovertemplate=f"{e.label}<br>t=%{{x}}<br>{step} %{{y}}<br>log10 %{{z:.2f}}"
             "<extra></extra>",
         )
     style(fig, title, "", "", height=120 + 240 * rows)
@@ -132,18 +138,18 @@ def heatmap_grid_figure(entries: Sequence[Entry], columns: int = GRID_COLUMNS) -
             "colorbar": {"title": {"text": "log10"}},
         }
     )
-    fig.update_xaxes(title_text="timestep t", row=rows)
-    fig.update_yaxes(title_text="step", col=1)
+    fig.update_xaxes(title_text=text("fig.timestep", lang), row=rows)
+    fig.update_yaxes(title_text=step, col=1)
     return fig
 
 
-def reach_figure(entries: Sequence[Entry]) -> go.Figure:
+def reach_figure(entries: Sequence[Entry], lang: str = "en") -> go.Figure:
     """How far back each run's gradient reaches over training: T - 1 - horizon, where the
     horizon is the earliest t whose ||dL/dh_t|| is at least 1e-3 of the last step's.
     Steps back, not t, so runs of different sequence lengths compare."""
-    title = "Gradient reach over training (steps back from the loss)"
+    title = text("fig.cmp_reach", lang)
     if not any(e.history.probes for e in entries):
-        return empty(title, EMPTY_NOTE)
+        return empty(title, text("fig.cmp_empty", lang))
     fig = go.Figure()
     for i, e in enumerate(entries):
         probes = e.history.probes
@@ -159,4 +165,6 @@ def reach_figure(entries: Sequence[Entry]) -> go.Figure:
             mode="lines",
             line={"color": color(i), "width": 2},
         )
-    return style(fig, title, "training step", "reach (steps back)", height=380)
+    return style(
+        fig, title, text("fig.training_step", lang), text("fig.reach_axis", lang), height=380
+    )

@@ -501,6 +501,19 @@ TEXTS: dict[str, str] = {
     "col.name": "name",
     "col.date": "date",
     "train.log_loss": "Log-scale loss",
+    # figure titles and axes
+    "fig.step": "step",
+    "fig.training_step": "training step",
+    "fig.timestep": "timestep t",
+    "fig.train": "train",
+    "fig.batch_loss": "batch loss",
+    "fig.val_loss": "val loss",
+    "fig.loss_mse": "loss (MSE)",
+    "fig.cmp_empty": "Run a comparison, or pick saved runs to overlay.",
+    "fig.cmp_loss": "Loss of every run (validation solid, training batches faint)",
+    "fig.cmp_heatmaps": "log10 ‖dL/dh_t‖ over training, one panel per run, one colour scale",
+    "fig.cmp_reach": "Gradient reach over training (steps back from the loss)",
+    "fig.reach_axis": "reach (steps back)",
     # status and guidance
     "status.changed": (
         "Settings changed since this run started ({fields}). Press Reset to start a new run "

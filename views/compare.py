@@ -257,12 +257,18 @@ else:
                 width="stretch",
             )
     widgets.chart(
-        compare_figures.loss_overlay_figure(entries, log_y), "cmp_loss", "chart.compare_loss"
+        compare_figures.loss_overlay_figure(entries, log_y, lang=LANG),
+        "cmp_loss",
+        "chart.compare_loss",
     )
     widgets.chart(
-        compare_figures.heatmap_grid_figure(entries), "cmp_heatmaps", "chart.compare_heatmaps"
+        compare_figures.heatmap_grid_figure(entries, lang=LANG),
+        "cmp_heatmaps",
+        "chart.compare_heatmaps",
     )
-    widgets.chart(compare_figures.reach_figure(entries), "cmp_reach", "chart.compare_reach")
+    widgets.chart(
+        compare_figures.reach_figure(entries, lang=LANG), "cmp_reach", "chart.compare_reach"
+    )
 
 # -- 4. the runs directory ---------------------------------------------------------------
 st.header(t("cmp.saved"))
