@@ -12,6 +12,7 @@ import plotly.graph_objects as go
 
 from explorer.analysis import PCAResult, Predictions
 from explorer.history import History
+from explorer.texts import text
 
 MAX_POINTS = 600  # per line trace
 MAX_ROWS = 240  # per heatmap
@@ -74,11 +75,8 @@ def style(
     return fig
 
 
-def empty(
-    title: str,
-    note: str = "Press Train to start: this chart fills in as it learns.",
-    height: int = 380,
-) -> go.Figure:
+def empty(title: str, note: str | None = None, height: int = 380) -> go.Figure:
+    note = text("fig.empty") if note is None else note
     fig = go.Figure()
     fig.add_annotation(
         text=note,
@@ -99,10 +97,13 @@ def loss_figure(
     history: History,
     log_y: bool = True,
     baseline: float | None = None,
-    baseline_name: str = "predict the mean",
+    baseline_name: str | None = None,
+    lang: str = "en",
 ) -> go.Figure:
+    title = text("fig.loss", lang)
     if not history.steps:
-        return empty("Loss")
+        return empty(title, text("fig.empty", lang))
+    baseline_name = baseline_name or text("fig.baseline_mean", lang)
     idx = thin(len(history.steps))
     steps = np.asarray([history.steps[i].step for i in idx])
     loss = np.asarray([history.steps[i].loss for i in idx])
@@ -110,7 +111,7 @@ def loss_figure(
     fig.add_scatter(
         x=steps,
         y=loss,
-        name="train (batch)",
+        name=text("fig.train_batch", lang),
         mode="lines",
         line={"color": COLORS["train"], "width": 1.5},
     )
@@ -119,7 +120,7 @@ def loss_figure(
         fig.add_scatter(
             x=np.asarray(history.val_steps)[vi],
             y=np.asarray(history.val_losses)[vi],
-            name="validation",
+            name=text("fig.validation", lang),
             mode="lines+markers",
             line={"color": COLORS["val"], "width": 2.5},
             marker={"size": 4},
@@ -128,37 +129,38 @@ def loss_figure(
         fig.add_hline(
             y=baseline,
             line={"dash": "dash", "color": "#888"},
-            annotation_text=f"baseline: {baseline_name} ({baseline:.3g})",
+            annotation_text=text("fig.baseline", lang, name=baseline_name, value=f"{baseline:.3g}"),
             annotation_position="top right",
         )
-    style(fig, "Loss (MSE)", "training step", "loss")
+    style(fig, title, text("fig.training_step", lang), text("fig.loss_axis", lang))
     if log_y:
         fig.update_yaxes(type="log")
     return fig
 
 
-def prediction_figure(pred: Predictions | None) -> go.Figure:
+def prediction_figure(pred: Predictions | None, lang: str = "en") -> go.Figure:
+    title = text("fig.prediction", lang)
     if pred is None:
-        return empty("Prediction vs truth", "Only the sine tasks predict a curve.")
+        return empty(title, text("fig.prediction_none", lang))
     fig = go.Figure()
     fig.add_scatter(
         x=pred.t,
         y=pred.truth,
-        name="truth",
+        name=text("fig.truth", lang),
         mode="lines",
         line={"color": COLORS["truth"], "width": 3},
     )
     fig.add_scatter(
         x=pred.t,
         y=pred.one_step,
-        name="one step ahead",
+        name=text("fig.one_step", lang),
         mode="lines",
         line={"color": COLORS["one_step"], "width": 2},
     )
     fig.add_scatter(
         x=pred.t,
         y=pred.free_running,
-        name="free-running (own outputs)",
+        name=text("fig.free_running", lang),
         mode="lines",
         line={"color": COLORS["free"], "width": 2, "dash": "dot"},
     )
@@ -169,10 +171,10 @@ def prediction_figure(pred: Predictions | None) -> go.Figure:
             fillcolor="#bbb",
             opacity=0.2,
             line_width=0,
-            annotation_text="warm-up on true inputs",
+            annotation_text=text("fig.warmup", lang),
             annotation_position="top left",
         )
-    return style(fig, "Prediction vs truth", "t", "value")
+    return style(fig, title, "t", text("fig.value", lang))
 
 
 # -- gradient flow -----------------------------------------------------------------------
@@ -182,14 +184,16 @@ def _grad_matrix(history: History, layer: int, kind: str):
     return history.dh_matrix(layer)
 
 
-def timestep_profile_figure(history: History, layer: int = -1, kind: str = "dh") -> go.Figure:
+def timestep_profile_figure(
+    history: History, layer: int = -1, kind: str = "dh", lang: str = "en"
+) -> go.Figure:
     """||dL/dh_t|| (or ||dL/dc_t||) against t for the latest probe, the first probe faint
     behind it, and the gradient horizon marked."""
     symbol = "h" if kind == "dh" else "c"
-    title = f"‖dL/d{symbol}_t‖ across timesteps (total BPTT gradient)"
+    title = text("fig.profile", lang, symbol=symbol)
     data = _grad_matrix(history, layer, kind)
     if data is None or len(data[0]) == 0:
-        return empty(title)
+        return empty(title, text("fig.empty", lang))
     steps, norms = data
     t = np.arange(norms.shape[1])
     fig = go.Figure()
@@ -197,14 +201,14 @@ def timestep_profile_figure(history: History, layer: int = -1, kind: str = "dh")
         fig.add_scatter(
             x=t,
             y=floored(norms[0]),
-            name=f"step {steps[0]}",
+            name=text("fig.step_n", lang, step=steps[0]),
             mode="lines",
             line={"color": "#bbb", "width": 2},
         )
     fig.add_scatter(
         x=t,
         y=floored(norms[-1]),
-        name=f"step {steps[-1]} (latest)",
+        name=text("fig.step_latest", lang, step=steps[-1]),
         mode="lines+markers",
         line={"color": COLORS["train"], "width": 3},
         marker={"size": 5},
@@ -214,24 +218,28 @@ def timestep_profile_figure(history: History, layer: int = -1, kind: str = "dh")
         fig.add_vline(
             x=horizon,
             line={"dash": "dash", "color": COLORS["free"]},
-            annotation_text=f"horizon t={horizon}",
+            annotation_text=text("fig.horizon", lang, t=horizon),
             annotation_position="top left",
         )
-    style(fig, title, "timestep t (loss at the right)", "norm (log)")
+    style(fig, title, text("fig.timestep_loss_right", lang), text("fig.norm_log", lang))
     fig.update_yaxes(type="log", exponentformat="power")
     return fig
 
 
 def heatmap_figure(
-    history: History, layer: int = -1, kind: str = "dh", zrange: tuple[float, float] | None = None
+    history: History,
+    layer: int = -1,
+    kind: str = "dh",
+    zrange: tuple[float, float] | None = None,
+    lang: str = "en",
 ) -> go.Figure:
     """log10 ||dL/dh_t|| over (training step, timestep): vanishing shows as a dark left
     edge, exploding as a bright one."""
     symbol = "h" if kind == "dh" else "c"
-    title = f"log10 ‖dL/d{symbol}_t‖ over training"
+    title = text("fig.heatmap", lang, symbol=symbol)
     data = _grad_matrix(history, layer, kind)
     if data is None or len(data[0]) == 0:
-        return empty(title)
+        return empty(title, text("fig.empty", lang))
     steps, norms = data
     rows = thin(len(steps), MAX_ROWS)
     z = np.log10(floored(norms[rows]))
@@ -249,13 +257,13 @@ def heatmap_figure(
             hovertemplate="t=%{x}<br>step %{y}<br>log10 norm %{z:.2f}<extra></extra>",
         )
     )
-    return style(fig, title, "timestep t", "training step")
+    return style(fig, title, text("fig.timestep", lang), text("fig.training_step", lang))
 
 
-def param_norms_figure(history: History) -> go.Figure:
-    title = "Gradient norm per parameter"
+def param_norms_figure(history: History, lang: str = "en") -> go.Figure:
+    title = text("fig.params", lang)
     if not history.probes:
-        return empty(title)
+        return empty(title, text("fig.empty", lang))
     idx = thin(len(history.probes))
     steps = [history.probes[i].step for i in idx]
     fig = go.Figure()
@@ -268,7 +276,7 @@ def param_norms_figure(history: History) -> go.Figure:
             mode="lines",
             line={"color": PALETTE[n % len(PALETTE)]},
         )
-    style(fig, title, "training step", "‖dL/dW‖ (log)")
+    style(fig, title, text("fig.training_step", lang), text("fig.params_axis", lang))
     fig.update_yaxes(type="log", exponentformat="power")
     return fig
 
@@ -286,24 +294,24 @@ def short_name(name: str) -> str:
     return f"{symbol.get(kind, kind)} {layer}"
 
 
-def clipping_figure(history: History, mode: str, threshold: float) -> go.Figure:
-    title = "Gradient norm before and after clipping"
+def clipping_figure(history: History, mode: str, threshold: float, lang: str = "en") -> go.Figure:
+    title = text("fig.clipping", lang)
     if not history.steps:
-        return empty(title)
+        return empty(title, text("fig.empty", lang))
     idx = thin(len(history.steps))
     steps = [history.steps[i].step for i in idx]
     fig = go.Figure()
     fig.add_scatter(
         x=steps,
         y=floored([history.steps[i].grad_norm for i in idx]),
-        name="before clipping",
+        name=text("fig.before_clip", lang),
         mode="lines",
         line={"color": COLORS["before"], "width": 1.5},
     )
     fig.add_scatter(
         x=steps,
         y=floored([history.steps[i].grad_norm_clipped for i in idx]),
-        name="after clipping",
+        name=text("fig.after_clip", lang),
         mode="lines",
         line={"color": COLORS["after"], "width": 1.5},
     )
@@ -311,23 +319,23 @@ def clipping_figure(history: History, mode: str, threshold: float) -> go.Figure:
         fig.add_hline(
             y=threshold,
             line={"dash": "dash", "color": "#d62728"},
-            annotation_text=f"threshold {threshold:g}",
+            annotation_text=text("fig.threshold", lang, value=f"{threshold:g}"),
         )
     fraction = history.clipped_fraction()
     note = {
-        "off": "off",
-        "norm": f"{fraction:.0%} clipped",
-        "value": f"|g| ≤ {threshold:g}, {fraction:.0%} clipped",
+        "off": text("fig.clip_off", lang),
+        "norm": text("fig.clip_norm", lang, fraction=f"{fraction:.0%}"),
+        "value": text("fig.clip_value", lang, value=f"{threshold:g}", fraction=f"{fraction:.0%}"),
     }[mode]
-    style(fig, f"{title} — {note}", "training step", "‖g‖ (log)")
+    style(fig, f"{title} — {note}", text("fig.training_step", lang), "‖g‖ (log)")
     fig.update_yaxes(type="log", exponentformat="power")
     return fig
 
 
-def spectrum_figure(history: History) -> go.Figure:
-    title = "Spectral radius of the recurrent weights"
+def spectrum_figure(history: History, lang: str = "en") -> go.Figure:
+    title = text("fig.spectrum", lang)
     if not history.spectra:
-        return empty(title)
+        return empty(title, text("fig.empty", lang))
     steps = [s.step for s in history.spectra]
     fig = go.Figure()
     layers = len(history.spectra[0].spectral_radius)
@@ -336,31 +344,31 @@ def spectrum_figure(history: History) -> go.Figure:
         fig.add_scatter(
             x=steps,
             y=[s.spectral_radius[layer] for s in history.spectra],
-            name=f"ρ(W_hh) layer {layer}",
+            name=text("fig.rho_layer", lang, layer=layer),
             mode="lines",
             line={"color": color},
         )
         fig.add_scatter(
             x=steps,
             y=[s.sigma_max[layer] for s in history.spectra],
-            name=f"σ_max layer {layer}",
+            name=text("fig.sigma_layer", lang, layer=layer),
             mode="lines",
             line={"color": color, "dash": "dot"},
         )
     fig.add_hline(
         y=1.0,
         line={"dash": "dash", "color": "#888"},
-        annotation_text="1: between vanishing and exploding",
+        annotation_text=text("fig.edge", lang),
         annotation_position="bottom right",
     )
-    return style(fig, title, "training step", "value")
+    return style(fig, title, text("fig.training_step", lang), text("fig.value", lang))
 
 
 # -- hidden states and Jacobians ------------------------------------------------------------
-def pca_figure(pca: PCAResult | None, dims: int = 2) -> go.Figure:
-    title = "Hidden-state trajectories (PCA)"
+def pca_figure(pca: PCAResult | None, dims: int = 2, lang: str = "en") -> go.Figure:
+    title = text("fig.pca", lang)
     if pca is None or pca.coords.size == 0:
-        return empty(title)
+        return empty(title, text("fig.empty", lang))
     k = pca.coords.shape[-1]
     dims = min(dims, k)
     P, T = pca.coords.shape[:2]
@@ -369,7 +377,7 @@ def pca_figure(pca: PCAResult | None, dims: int = 2) -> go.Figure:
     for p in range(P):
         xyz = pca.coords[p]
         common = {
-            "name": f"sequence {p}",
+            "name": text("fig.sequence", lang, n=p),
             "showlegend": False,
             "line": {"color": "rgba(120,120,120,0.5)", "width": 2},
             "marker": {
@@ -389,22 +397,24 @@ def pca_figure(pca: PCAResult | None, dims: int = 2) -> go.Figure:
         else:
             fig.add_scatter(x=t, y=xyz[:, 0], **common)
     ev = ", ".join(f"PC{i + 1} {r:.0%}" for i, r in enumerate(pca.explained[:dims]))
-    full = f"{title} at step {pca.step} — explained variance {ev}"
+    full = text("fig.pca_full", lang, title=title, step=pca.step, explained=ev)
     if dims == 3:
         style(fig, full, "", "", height=520)
         fig.update_layout(scene={"xaxis_title": "PC1", "yaxis_title": "PC2", "zaxis_title": "PC3"})
         return fig
     if dims == 2:
         return style(fig, full, "PC1", "PC2", height=480)
-    return style(fig, full, "timestep t", "PC1", height=480)
+    return style(fig, full, text("fig.timestep", lang), "PC1", height=480)
 
 
-def jacobian_figure(norms: np.ndarray, dh_ratio: np.ndarray | None = None) -> go.Figure:
+def jacobian_figure(
+    norms: np.ndarray, dh_ratio: np.ndarray | None = None, lang: str = "en"
+) -> go.Figure:
     """Each step's ‖∂h_t/∂h_{t-1}‖ and their running product back from the last step:
     the bound on how much gradient survives the trip from T back to t."""
-    title = "One-step Jacobian norms and their product"
+    title = text("fig.jacobian", lang)
     if norms is None or len(norms) == 0:
-        return empty(title)
+        return empty(title, text("fig.empty", lang))
     t = np.arange(1, len(norms) + 1)
     product = np.cumprod(norms[::-1])[::-1]  # prod_{k=t}^{T-1} ||J_k||
     fig = go.Figure()
@@ -412,7 +422,7 @@ def jacobian_figure(norms: np.ndarray, dh_ratio: np.ndarray | None = None) -> go
     fig.add_scatter(
         x=t - 1,
         y=floored(product),
-        name="product from t to T (bound)",
+        name=text("fig.product", lang),
         mode="lines",
         line={"color": COLORS["free"], "width": 3},
         yaxis="y2",
@@ -421,19 +431,19 @@ def jacobian_figure(norms: np.ndarray, dh_ratio: np.ndarray | None = None) -> go
         fig.add_scatter(
             x=np.arange(len(dh_ratio)),
             y=floored(dh_ratio),
-            name="measured ‖dL/dh_t‖ / ‖dL/dh_T‖",
+            name=text("fig.measured", lang),
             mode="lines",
             line={"color": COLORS["after"], "width": 2, "dash": "dot"},
             yaxis="y2",
         )
-    style(fig, title, "timestep t", "‖J_t‖")
+    style(fig, title, text("fig.timestep", lang), "‖J_t‖")
     fig.update_layout(
         yaxis2={
             "overlaying": "y",
             "side": "right",
             "type": "log",
             "exponentformat": "power",
-            "title": "product (log)",
+            "title": text("fig.product_axis", lang),
             "tickmode": "auto",
             "showgrid": False,
         },

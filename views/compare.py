@@ -42,7 +42,7 @@ root = session.runs_root()
 
 
 def knob_label(knob: str) -> str:
-    return text("cmp.none", LANG) if knob == NO_KNOB else f"{knob} ({text(f'label.{knob}', LANG)})"
+    return text("cmp.none", LANG) if knob == NO_KNOB else text(f"label.{knob}", LANG)
 
 
 def values_widget(knob: str, slot: str) -> list[str]:
@@ -62,8 +62,16 @@ def values_widget(knob: str, slot: str) -> list[str]:
 st.header(t("cmp.variants"))
 changed = RunConfig().diff(base)
 st.caption(
-    t("cmp.base", task=base.task, cell=base.cell, steps=base.steps, seed=base.seed)
-    + (t("cmp.changed", fields=", ".join(changed)) if changed else "")
+    t(
+        "cmp.base",
+        task=text(f"choice.task.{base.task}", LANG)
+        if f"choice.task.{base.task}" in TEXTS
+        else base.task,
+        cell=text(f"choice.cell.{base.cell}", LANG),
+        steps=base.steps,
+        seed=base.seed,
+    )
+    + (t("cmp.changed", fields=", ".join(t(f"label.{f}") for f in changed)) if changed else "")
 )
 c1, c2 = st.columns(2)
 with c1:

@@ -6,25 +6,29 @@ import streamlit as st
 from explorer import figures
 from explorer.live import Snapshot
 from explorer.texts import text
-from ui import widgets
+from ui import i18n, widgets
+from ui.i18n import t
 
-st.title("Gradient flow")
-st.markdown(text("intro.gradients"))
+st.title(t("page.gradients"))
+st.markdown(t("intro.gradients"))
+LANG = i18n.lang()
 config = st.session_state.get("config")
 layer = -1
 if config is not None and config.layers > 1:
     layer = st.selectbox(
-        "Layer",
+        t("gf.layer"),
         list(range(config.layers)),
         index=config.layers - 1,
-        format_func=lambda i: f"layer {i}" + (" (top)" if i == config.layers - 1 else ""),
+        format_func=lambda i: (
+            text("gf.layer_n", LANG, n=i) + (text("gf.top", LANG) if i == config.layers - 1 else "")
+        ),
         key="gf_layer",
     )
 
 
 def body(snap: Snapshot | None) -> None:
     if snap is None:
-        st.plotly_chart(figures.empty("Gradient flow"), key="gf_empty")
+        st.plotly_chart(figures.empty(t("page.gradients"), t("fig.empty")), key="gf_empty")
         return
     h, cfg = snap.history, snap.config
     if h.probes:
@@ -32,53 +36,61 @@ def body(snap: Snapshot | None) -> None:
         T = len(last.dh[-1])
         cols = st.columns(4)
         cols[0].metric(
-            "Gradient reach now",
+            t("gf.reach_now"),
             _reach(last.horizon, T),
-            help="How many steps back the gradient reaches: the gradient horizon is the "
-            "earliest t whose ‖dL/dh_t‖ is at least 1/1000 of the last step's. All T − 1 "
-            "steps back means it reaches the first input.",
+            help=t("gf.reach_help"),
         )
-        cols[1].metric(f"Reach at step {first.step}", _reach(first.horizon, T))
+        cols[1].metric(t("gf.reach_at", step=first.step), _reach(first.horizon, T))
         cols[2].metric(
             "‖dL/dh_0‖ / ‖dL/dh_T‖",
             _ratio(last.dh[-1]),
-            help="How much of the last step's gradient is left at the first step.",
+            help=t("gf.ratio_help"),
         )
-        cols[3].metric("Clipped steps", f"{h.clipped_fraction():.0%}")
+        cols[3].metric(t("gf.clipped"), f"{h.clipped_fraction():.0%}")
     c1, c2 = st.columns(2)
     with c1:
         widgets.chart(
-            figures.timestep_profile_figure(h, layer, "dh"), "gf_profile", "chart.profile"
+            figures.timestep_profile_figure(h, layer, "dh", lang=LANG),
+            "gf_profile",
+            "chart.profile",
         )
     with c2:
-        widgets.chart(figures.heatmap_figure(h, layer, "dh"), "gf_heatmap", "chart.heatmap")
+        widgets.chart(
+            figures.heatmap_figure(h, layer, "dh", lang=LANG), "gf_heatmap", "chart.heatmap"
+        )
     if cfg.cell == "lstm":
         c1, c2 = st.columns(2)
         with c1:
             widgets.chart(
-                figures.timestep_profile_figure(h, layer, "dc"), "gf_profile_c", "chart.cell"
+                figures.timestep_profile_figure(h, layer, "dc", lang=LANG),
+                "gf_profile_c",
+                "chart.cell",
             )
         with c2:
-            widgets.chart(figures.heatmap_figure(h, layer, "dc"), "gf_heatmap_c", "chart.cell")
+            widgets.chart(
+                figures.heatmap_figure(h, layer, "dc", lang=LANG), "gf_heatmap_c", "chart.cell"
+            )
     c1, c2 = st.columns(2)
     with c1:
-        widgets.chart(figures.param_norms_figure(h), "gf_params", "chart.params")
+        widgets.chart(figures.param_norms_figure(h, lang=LANG), "gf_params", "chart.params")
     with c2:
         widgets.chart(
-            figures.clipping_figure(h, cfg.clip, cfg.clip_value), "gf_clip", "chart.clipping"
+            figures.clipping_figure(h, cfg.clip, cfg.clip_value, lang=LANG),
+            "gf_clip",
+            "chart.clipping",
         )
-    widgets.chart(figures.spectrum_figure(h), "gf_spectrum", "chart.spectrum")
+    widgets.chart(figures.spectrum_figure(h, lang=LANG), "gf_spectrum", "chart.spectrum")
 
 
 def _ratio(norms) -> str:
     if not norms[-1] > 0:
         return "–"
     ratio = norms[0] / norms[-1]
-    return "0 (underflow)" if ratio == 0 else f"{ratio:.2e}"
+    return t("gf.underflow") if ratio == 0 else f"{ratio:.2e}"
 
 
 def _reach(horizon: int | None, T: int) -> str:
-    return "–" if horizon is None else f"{T - 1 - horizon} / {T - 1} steps"
+    return "–" if horizon is None else t("gf.reach_value", n=T - 1 - horizon, total=T - 1)
 
 
 widgets.live(body)

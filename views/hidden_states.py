@@ -5,39 +5,48 @@ import streamlit as st
 from explorer import figures
 from explorer.analysis import hidden_pca
 from explorer.live import Snapshot
-from explorer.texts import text
-from ui import widgets
+from ui import i18n, widgets
+from ui.i18n import t
 
-st.title("Hidden states")
-st.markdown(text("intro.hidden"))
+st.title(t("page.hidden"))
+st.markdown(t("intro.hidden"))
+LANG = i18n.lang()
 c1, c2 = st.columns([1, 3])
-dims = c1.radio("View", [2, 3], format_func=lambda d: f"{d}D", horizontal=True, key="pca_dims")
+dims = c1.radio(
+    t("hidden.view"), [2, 3], format_func=lambda d: f"{d}D", horizontal=True, key="pca_dims"
+)
 follow = c2.toggle(
-    "Follow the latest step",
+    t("hidden.follow"),
     value=True,
     key="pca_follow",
-    help="Turn off to pick an earlier point of training with the slider.",
+    help=t("hidden.follow_help"),
 )
 
 
 def body(snap: Snapshot | None) -> None:
     records = snap.history.hidden if snap is not None else []
     if not records:
-        widgets.chart(figures.pca_figure(None), "pca", "chart.pca")
+        widgets.chart(figures.pca_figure(None, lang=LANG), "pca", "chart.pca")
         return
     index = len(records) - 1
     if not follow and len(records) > 1:
         steps = [r.step for r in records]
-        chosen = st.select_slider("Training step", options=steps, value=steps[-1], key="pca_step")
+        chosen = st.select_slider(
+            t("fig.training_step"), options=steps, value=steps[-1], key="pca_step"
+        )
         index = steps.index(chosen) if chosen in steps else index
     record = records[index]
     pca = hidden_pca(record.states, step=record.step)
-    widgets.chart(figures.pca_figure(pca, dims), "pca", "chart.pca")
+    widgets.chart(figures.pca_figure(pca, dims, lang=LANG), "pca", "chart.pca")
     st.caption(
-        "Explained variance: "
-        + ", ".join(f"PC{i + 1} {r:.1%}" for i, r in enumerate(pca.explained))
-        + f" — {record.states.shape[0]} probe sequences of {record.states.shape[1]} steps, "
-        f"{record.states.shape[2]} hidden units, snapshot at step {record.step}."
+        t(
+            "hidden.caption",
+            explained=", ".join(f"PC{i + 1} {r:.1%}" for i, r in enumerate(pca.explained)),
+            P=record.states.shape[0],
+            T=record.states.shape[1],
+            H=record.states.shape[2],
+            step=record.step,
+        )
     )
 
 

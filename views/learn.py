@@ -10,7 +10,7 @@ from explorer.live import Snapshot
 from explorer.models import build_model
 from explorer.tasks import make_task
 from explorer.texts import EQUATIONS
-from ui import widgets
+from ui import i18n, widgets
 from ui.i18n import t
 
 st.title(t("page.learn"))
@@ -73,7 +73,9 @@ def bptt_section(snap: Snapshot | None) -> None:
             ratio=f"{ratio[0] if ratio is not None else float('nan'):.3g}",
         )
     )
-    widgets.chart(figures.jacobian_figure(norms, ratio), "learn_jacobian", "chart.jacobian")
+    widgets.chart(
+        figures.jacobian_figure(norms, ratio, lang=i18n.lang()), "learn_jacobian", "chart.jacobian"
+    )
 
 
 def clipping_section(config: RunConfig, snap: Snapshot | None) -> None:

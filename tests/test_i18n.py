@@ -1,0 +1,98 @@
+"""Two languages: no text key missing in either, the same placeholders in both, and a page
+rendered in Chinese shows no English UI strings."""
+
+from __future__ import annotations
+
+import json
+import re
+import string
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from explorer.live import REGISTRY
+from explorer.texts import TEXTS, text
+from explorer.texts_zh import ZH
+
+ROOT = Path(__file__).resolve().parents[1]
+PAGES = ["views/train.py", "views/gradient_flow.py", "views/hidden_states.py",
+         "views/learn.py", "views/compare.py", "views/classroom.py"]
+# Names, symbols and units that stay as they are in Chinese technical writing.
+ALLOWED = {
+    "rnn", "lstm", "gru", "irnn", "pca", "bptt", "adam", "sgd", "relu", "tanh", "log", "mse",
+    "csv", "png", "zip", "nan", "pytorch", "normal", "max", "min", "diag", "sigma", "orth",
+    "weights_only", "true", "sin", "lr", "optimizer", "hide", "lr_hide", "the", "runs",
+    "adding", "sine_next", "sine_window", "presenter", "english",  # a language's own name
+}
+
+
+@pytest.fixture(autouse=True)
+def stop_runs():
+    yield
+    REGISTRY.stop_all()
+
+
+def placeholders(template: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(template) if name}
+
+
+def test_every_key_is_in_both_languages_with_the_same_placeholders():
+    assert set(TEXTS) == set(ZH), (set(TEXTS) ^ set(ZH))
+    for key in TEXTS:
+        assert placeholders(TEXTS[key]) == placeholders(ZH[key]), key
+        assert ZH[key] != TEXTS[key] or not re.search("[a-z]{4,}", TEXTS[key]), key
+
+
+def test_text_fills_placeholders_in_either_language():
+    assert text("status.step", "zh", step=3, total=10) == "第 3 / 10 步"
+    assert text("status.step", step=3, total=10) == "step 3 / 10"
+
+
+def strings(at: AppTest) -> list[str]:
+    """Every string a person reads: labels, text, options, metrics, chart titles and axes."""
+    out: list[str] = []
+    for kind in ("title", "header", "subheader", "markdown", "caption", "info", "warning",
+                 "error", "success"):
+        out += [str(e.value) for e in at.get(kind)]
+    for kind in ("button", "toggle", "slider", "number_input", "selectbox", "radio",
+                 "multiselect", "select_slider", "text_input", "download_button", "metric"):
+        for e in at.get(kind):
+            out.append(getattr(e, "label", "") or "")
+            out += [str(o) for o in getattr(e, "options", [])]
+    for e in at.get("expander"):
+        out.append(e.label)
+    for chart in at.get("plotly_chart"):
+        spec = json.loads(chart.proto.spec)
+        layout = spec["layout"]
+        out.append(str(layout.get("title", {}).get("text", "")))
+        for axis in ("xaxis", "yaxis"):
+            out.append(str(layout.get(axis, {}).get("title", {}).get("text", "")))
+        out += [str(trace.get("name", "")) for trace in spec["data"]]
+        out += [str(a.get("text", "")) for a in layout.get("annotations", [])]
+    return out
+
+
+def english_words(s: str) -> list[str]:
+    s = re.sub(r"`[^`]*`|\$[^$]*\$|\(\?[^)]*\)|https?://\S+|\?\S+", " ", s)  # code, links
+    s = re.sub(r"\w+=[\w.+-]+", " ", s)  # a variant's name, knob=value, is notation
+    words = re.findall(r"[A-Za-z][A-Za-z_]{2,}", s)
+    # identifiers and symbols (h_t, W_hh, clip_value) are notation, not English
+    return [w for w in words if w.lower() not in ALLOWED and "_" not in w]
+
+
+def test_a_page_rendered_in_chinese_shows_no_english():
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.query_params.update({"lang": "zh", "hidden": "8", "seq_len": "12", "steps": "30"})
+    at.run()
+    at.button(key="btn_train").click().run()
+    run = at.session_state["live_run"]
+    assert run.wait_for(lambda s: s.state == "completed", 60).state == "completed"
+    found: dict[str, list[str]] = {}
+    for page in PAGES:
+        at.switch_page(page).run()
+        assert not at.exception, [e.value for e in at.exception]
+        for s in strings(at):
+            if words := english_words(s):
+                found.setdefault(page, []).append(f"{words} in {s[:80]!r}")
+    assert not found, json.dumps(found, ensure_ascii=False, indent=1)
