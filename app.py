@@ -27,7 +27,6 @@ def main() -> None:
         st.Page("views/compare.py", title=t("page.compare"), icon=":material/compare_arrows:"),
         st.Page("views/classroom.py", title=t("page.classroom"), icon=":material/school:"),
     ]
-    session.warm_up_in_background()
     navigation = st.navigation(pages)
     if not classroom.hidden("lang"):
         i18n.switch()
@@ -52,6 +51,7 @@ def main() -> None:
         st.warning(t("status.changed", fields=changed), icon=":material/restart_alt:")
 
     navigation.run()
+    session.warm_up_in_background()  # after the first page is out: it competes for the GIL
 
 
 if __name__ == "__main__":
