@@ -78,6 +78,16 @@ class Predictions:
         )
 
 
+def predictions(model: RecurrentModel, task: Task) -> Predictions | None:
+    """The predictions a page draws against the truth: the sine tasks' and the user's
+    series (in its own units); None for tasks that predict no curve."""
+    if task.name == "series":
+        from explorer.task_analysis import series_predictions  # it imports this module
+
+        return series_predictions(model, task)  # type: ignore[arg-type]
+    return sine_predictions(model, task)
+
+
 def sine_predictions(model: RecurrentModel, task: Task) -> Predictions | None:
     """The sine model's predictions next to the truth; None for tasks that are not a sine.
     One-step predictions show the fit; free-running generation shows whether the model
@@ -166,4 +176,30 @@ def run_summary(trainer: Trainer) -> dict[str, Any]:
         "horizon_first": probes[0].horizon if probes else None,
         "horizon_last": probes[-1].horizon if probes else None,
         "seq_len": int(trainer.config.seq_len),
+        **_task_summary(trainer),
     }
+
+
+def _task_summary(trainer: Trainer) -> dict[str, Any]:
+    """What a task adds to the headline numbers: a classifier's accuracies, a language
+    model's unit (its loss is in bits per character), a series' normalisation."""
+    task, history, name = trainer.task, trainer.history, trainer.config.task
+    kind = getattr(task, "kind", "regression")
+    out: dict[str, Any] = {"task": name, "kind": kind}
+    if kind == "classification":
+        accuracies = [a for a in history.val_accuracies if math.isfinite(a)]
+        out["final_val_accuracy"] = _number(accuracies[-1]) if accuracies else None
+        out["best_val_accuracy"] = max(accuracies) if accuracies else None
+        out["baseline_accuracy"] = _number(task.baseline_accuracy())
+    if kind == "language":
+        out["loss_unit"] = "bits per character"
+    if name in ("series", "chars"):
+        from explorer.datasource import data_name
+
+        out["data_name"] = data_name(trainer.config)
+    if name == "series":
+        w = task.windowing  # type: ignore[attr-defined]
+        out["column"] = task.column  # type: ignore[attr-defined]
+        out["normalisation"] = {"mean": w.mean, "std": w.std}
+        out["windows"] = {"window": w.window, "train": w.n_train, "validation": w.n_val}
+    return out

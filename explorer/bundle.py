@@ -4,9 +4,13 @@
     metrics.csv       one row per step; val_loss empty where not evaluated
     gradflow.npz      ||dL/dh_t|| per probe step and layer, parameter norms, W_hh spectra
     hidden.npz        hidden-state snapshots and the PCA of the last one
-    predictions.csv   sine tasks only: truth, one-step and free-running predictions
+    predictions.csv   sine and series tasks: truth, one-step and free-running predictions
+                      (a series' in its own units)
     model.pt          the weights (a state_dict of plain tensors)
     summary.json      the headline numbers (explorer.analysis.run_summary)
+    data.csv          series with a user's data: the very bytes trained on; config.json
+    data.txt          (chars) names them by their SHA-256, checked on loading
+    samples.txt       chars: text sampled at a few temperatures
 
 Loading treats a folder or a zip as untrusted (it may be an upload): names, sizes and
 shapes are checked, and the weights are read with torch.load(weights_only=True), which
@@ -29,8 +33,10 @@ import numpy as np
 import pandas as pd
 import torch
 
-from explorer.analysis import hidden_pca, run_summary, sine_predictions
+from explorer.analysis import hidden_pca, predictions, run_summary
 from explorer.config import ConfigError, RunConfig
+from explorer.datasource import DATA_SUFFIX, data_file
+from explorer.datastore import MAX_DATA_BYTES, STORE, DataError, content_key, short_key
 from explorer.history import HiddenRecord, History, StepRecord
 from explorer.models import build_model
 from explorer.probes import ProbeRecord, SpectrumRecord
@@ -45,7 +51,7 @@ REQUIRED_FILES = (
     "model.pt",
     "summary.json",
 )
-OPTIONAL_FILES = ("predictions.csv",)
+OPTIONAL_FILES = ("predictions.csv", "data.csv", "data.txt", "samples.txt")
 KNOWN_FILES = frozenset(REQUIRED_FILES + OPTIONAL_FILES)
 METRIC_COLUMNS = (
     "step",
@@ -102,9 +108,16 @@ def save_run(folder: Path, trainer: Trainer) -> Path:
         pca_coords=pca.coords,
         pca_explained=pca.explained,
     )
-    predictions = sine_predictions(trainer.model, trainer.task)
-    if predictions is not None:
-        predictions.to_frame().to_csv(folder / "predictions.csv", index=False)
+    curve = predictions(trainer.model, trainer.task)
+    if curve is not None:
+        curve.to_frame().to_csv(folder / "predictions.csv", index=False)
+    if (data := data_file(trainer.config)) is not None:
+        (folder / f"data.{DATA_SUFFIX[trainer.config.task]}").write_bytes(data.raw)
+    if trainer.task.kind == "language":
+        from explorer.task_analysis import samples_text
+
+        samples = samples_text(trainer.model, trainer.task, trainer.config.seed)  # type: ignore[arg-type]
+        (folder / "samples.txt").write_text(samples, encoding="utf-8")
     torch.save(trainer.model.state_dict(), folder / "model.pt")
     summary = run_summary(trainer)
     (folder / "summary.json").write_text(json.dumps(summary, indent=2) + "\n")
@@ -136,6 +149,11 @@ def _gradflow_arrays(trainer: Trainer, history) -> dict[str, np.ndarray]:
     arrays["dh"] = arrays[f"dh_l{top}"]
     if lstm:
         arrays["dc"] = arrays[f"dc_l{top}"]
+    if any(p.dh_full is not None for p in probes):  # truncated BPTT's full reference
+        nan = np.full(T, np.nan)
+        for layer in range(trainer.model.layers):
+            rows = [p.dh_full[layer] if p.dh_full is not None else nan for p in probes]
+            arrays[f"dh_full_l{layer}"] = _stack(rows, T)
     return arrays
 
 
@@ -170,13 +188,34 @@ def load_run(folder: Path) -> LoadedRun:
     summary = _load_json(folder / "summary.json")
     gradflow = _load_npz(folder / "gradflow.npz", GRADFLOW_KEYS)
     hidden = _load_npz(folder / "hidden.npz", ("steps", "states"))
-    state_dict = _load_weights(folder / "model.pt", config)
+    _load_data(folder, config, summary)
+    try:
+        state_dict = _load_weights(folder / "model.pt", config)
+    except DataError as exc:  # the task cannot use the data (kept, but e.g. too short)
+        raise BundleError(f"data: {_one_line(exc)}") from None
     predictions = None
     if (folder / "predictions.csv").is_file():
         predictions = _load_csv(
             folder / "predictions.csv", ("t", "truth", "one_step", "free_running")
         )
     return LoadedRun(config, metrics, summary, gradflow, state_dict, hidden, predictions)
+
+
+def _load_data(folder: Path, config: RunConfig, summary: dict[str, Any]) -> None:
+    """A run on a user's data keeps the bytes beside its config; they must hash to the
+    key config.json names. Registered in the data store, so the task can be rebuilt."""
+    if not config.data:
+        return
+    name = f"data.{DATA_SUFFIX[config.task]}"
+    path = folder / name
+    if not path.is_file():
+        raise BundleError(f"config.json names data {short_key(config.data)} but {name} is missing")
+    if path.stat().st_size > MAX_DATA_BYTES:
+        raise BundleError(f"{name}: larger than the {_mib(MAX_DATA_BYTES)} data limit")
+    raw = path.read_bytes()
+    if content_key(raw) != config.data:
+        raise BundleError(f"{name} does not match the data key in config.json (changed?)")
+    STORE.put(str(summary.get("data_name") or name), raw)
 
 
 def load_zip(data: bytes, max_bytes: int = 50 * 2**20) -> LoadedRun:
@@ -223,24 +262,28 @@ def history_of(run: LoadedRun) -> History:
     SpectrumRecords from gradflow.npz, HiddenRecords from hidden.npz. Raises BundleError
     when the arrays disagree in length (a hand-edited or damaged folder)."""
     m = run.metrics
+    accuracy = m["accuracy"] if "accuracy" in m else np.full(len(m), np.nan)
     steps = [
-        StepRecord(int(s), float(loss), float(g), float(gc), bool(c), float(sec))
-        for s, loss, g, gc, c, sec in zip(
+        StepRecord(int(s), float(loss), float(g), float(gc), bool(c), float(sec), _optional(a))
+        for s, loss, g, gc, c, sec, a in zip(
             m["step"],
             m["loss"],
             m["grad_norm"],
             m["grad_norm_clipped"],
             m["clipped"],
             m["seconds"],
+            accuracy,
             strict=True,
         )
     ]
     evaluated = m[m["val_loss"].notna()]
+    val_accuracy = evaluated["val_accuracy"] if "val_accuracy" in m else []
     history = History(
         steps=steps,
         val_steps=[int(s) for s in evaluated["step"]],
         val_losses=[float(v) for v in evaluated["val_loss"]],
         hidden_every=max(1, math.ceil(run.config.steps / HIDDEN_SNAPSHOTS)),
+        val_accuracies=[float(v) for v in val_accuracy if math.isfinite(v)],
     )
     try:
         history.probes = _probe_records(run)
@@ -267,6 +310,8 @@ def _probe_records(run: LoadedRun) -> list[ProbeRecord]:
     dh = [d for d in dh if d is not None]
     dc_keys = [f"dc_l{k}" for k in range(layers)]
     dc = [g[k] for k in dc_keys] if all(k in g for k in dc_keys) else None
+    full_keys = [f"dh_full_l{k}" for k in range(layers)]
+    full = [g[k] for k in full_keys] if all(k in g for k in full_keys) else None
     names = [str(n) for n in g["param_names"]]
     records = []
     for i, step in enumerate(g["steps"]):
@@ -277,9 +322,22 @@ def _probe_records(run: LoadedRun) -> list[ProbeRecord]:
                 dc=tuple(np.asarray(d[i], dtype=np.float64) for d in dc) if dc else None,
                 param_norms={n: float(v) for n, v in zip(names, g["param_norms"][i], strict=True)},
                 horizon=None if int(g["horizon"][i]) < 0 else int(g["horizon"][i]),
+                dh_full=_full_row(full, i),
             )
         )
     return records
+
+
+def _optional(value: Any) -> float | None:
+    """A CSV cell that may be empty: None when it is."""
+    return None if pd.isna(value) else float(value)
+
+
+def _full_row(full: list[np.ndarray] | None, i: int) -> tuple[np.ndarray, ...] | None:
+    """Probe i's full-BPTT reference per layer; None where it was not measured (NaN)."""
+    if full is None or not np.isfinite(full[0][i]).all():
+        return None
+    return tuple(np.asarray(d[i], dtype=np.float64) for d in full)
 
 
 def _check_members(infos: list[zipfile.ZipInfo], max_unpacked: int) -> dict[str, zipfile.ZipInfo]:

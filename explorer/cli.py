@@ -4,6 +4,9 @@
         --steps 3000 --lr 0.001 --clip norm --clip-value 1.0 --seed 0 --out runs/gru-adding
     python -m explorer compare --vary cell=rnn,lstm,gru --task adding --seq-len 100 \\
         --steps 3000 --out runs/race
+    python -m explorer train --task series --data prices.csv --column close --seq-len 20
+    python -m explorer train --task digits --cell gru
+    python -m explorer train --task chars --data book.txt --seq-len 64 --tbptt 16
 
 Every RunConfig field is a flag (seq_len -> --seq-len), generated from the same table that
 feeds the sidebar, and RunConfig itself validates the values, so the two never disagree.
@@ -19,6 +22,7 @@ result (exit 0); Ctrl-C stops after the current step, saves what exists and exit
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import math
 import os
@@ -31,7 +35,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 from explorer.compare import KNOBS, CompareError, make_variants, parse_vary
-from explorer.config import ConfigError, RunConfig
+from explorer.config import DATA_TASKS, ConfigError, RunConfig
 from explorer.runs import RUNS_ENV, group_name, run_name, runs_dir
 
 if TYPE_CHECKING:  # torch takes seconds to import: argument errors answer before it
@@ -115,8 +119,22 @@ def _run_flags(command: argparse.ArgumentParser) -> None:
     default = RunConfig()
     for f in fields(RunConfig):
         meta = f.metadata
+        if f.name == "data":  # a file to read here; the config keeps its content key
+            knobs.add_argument(
+                "--data",
+                dest="data",
+                default=None,
+                metavar="FILE",
+                help="--task series: a CSV (comma, semicolon or tab separated, header "
+                "optional); --task chars: a UTF-8 text file. Read once, at most 2 MB; the "
+                "run folder keeps a copy (data.csv or data.txt). Default: the built-in "
+                "example series or text",
+            )
+            continue
         if meta["choices"] is not None:
             allowed, metavar = "", "{" + ",".join(meta["choices"]) + "}"
+        elif meta.get("pattern") is not None:
+            allowed, metavar = "", "NAME"
         else:
             allowed = f"; {meta['lo']:g} to {meta['hi']:g}"
             metavar = "N" if isinstance(f.default, int) else "X"
@@ -151,8 +169,61 @@ def resolve_config(args: argparse.Namespace) -> RunConfig:
             values = RunConfig.from_json(text).to_dict()
         except ConfigError as exc:
             raise ConfigError(exc.field, f"{_reason(exc)} (in {args.config})") from None
-    values.update({n: getattr(args, n) for n in FIELD_NAMES if getattr(args, n) is not None})
-    return RunConfig.from_dict(values)
+    flags = {n: getattr(args, n) for n in FIELD_NAMES if n != "data"}
+    values.update({n: v for n, v in flags.items() if v is not None})
+    if args.data:
+        task = str(values.get("task", RunConfig().task)).strip().lower()
+        if task not in DATA_TASKS:
+            raise ConfigError("data", f"--data is read by --task series or chars, not {task}")
+        values["data"] = _read_data(args.data)
+    elif args.config and values.get("data"):
+        _data_beside(Path(args.config))
+    config = RunConfig.from_dict(values)
+    _check_data(config)
+    return config
+
+
+def _read_data(path: str) -> str:
+    """Read and register the file --data names; its content key goes into the config."""
+    from explorer.datastore import DataError, read_file
+
+    try:
+        return read_file(path).key
+    except DataError as exc:
+        where = "" if exc.code == "unreadable" else f"{path}: "
+        raise ConfigError("data", f"{where}{exc}") from None
+
+
+def _data_beside(config_path: Path) -> None:
+    """Replaying a run folder's config.json: register the data.csv or data.txt beside it
+    (the config names it by its hash; a wrong or missing file is caught by _check_data)."""
+    from explorer.datastore import DataError, read_file
+
+    for name in ("data.csv", "data.txt"):
+        if (config_path.parent / name).is_file():
+            with contextlib.suppress(DataError):
+                read_file(config_path.parent / name)
+
+
+# Which setting a data problem is about, so the message names what to change.
+_DATA_FIELDS = {
+    "unknown_column": "column",
+    "gaps": "column",
+    "constant": "column",
+    "too_short_for_window": "seq_len",
+    "text_too_short_for_window": "seq_len",
+}
+
+
+def _check_data(config: RunConfig) -> None:
+    """Parse the task's data now, so a bad file answers before torch is even imported."""
+    from explorer.datasource import check_data
+    from explorer.datastore import DataError
+
+    try:
+        check_data(config)
+    except DataError as exc:
+        raise ConfigError(_DATA_FIELDS.get(exc.code, "data"), str(exc)) from None
 
 
 def _reason(exc: ConfigError) -> str:
@@ -303,6 +374,7 @@ def format_summary(summary: dict[str, Any], baseline_name: str, folder: Path) ->
             f"{_num(summary['final_val_loss'])} (final), best {_num(summary['best_val_loss'])}",
         ),
         ("baseline loss", f"{_num(summary['baseline_loss'])} ({baseline_name})"),
+        *_task_rows(summary),
         ("speed", f"{_num(rate, '.1f')} steps/s (training steps only)"),
         ("clipped", f"{_num(None if clipped is None else 100 * clipped, '.1f')}% of steps"),
         (
@@ -314,6 +386,32 @@ def format_summary(summary: dict[str, Any], baseline_name: str, folder: Path) ->
         ("run folder", str(folder)),
     ]
     return "\n".join(f"{name:<14}{value}" for name, value in rows)
+
+
+def _task_rows(summary: dict[str, Any]) -> list[tuple[str, str]]:
+    """The summary lines a task adds: accuracy, the loss's unit, the normalisation."""
+    rows = []
+    if summary.get("kind") == "classification":
+        rows.append(
+            (
+                "val accuracy",
+                f"{_num(summary.get('final_val_accuracy'), '.1%')} (final), best "
+                f"{_num(summary.get('best_val_accuracy'), '.1%')}; majority class "
+                f"{_num(summary.get('baseline_accuracy'), '.1%')}",
+            )
+        )
+    if summary.get("loss_unit"):
+        rows.append(("loss unit", str(summary["loss_unit"])))
+    if "normalisation" in summary:
+        norm = summary["normalisation"]
+        rows.append(
+            (
+                "normalised",
+                f"{summary.get('column')}: (value - {norm['mean']:.6g}) / {norm['std']:.6g}; "
+                "losses in these units",
+            )
+        )
+    return rows
 
 
 # -- entry point -------------------------------------------------------------------------

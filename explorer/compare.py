@@ -191,7 +191,9 @@ def knob_values(knob: str) -> list[str] | None:
 
 # -- the worker process ------------------------------------------------------------------
 def _worker(tasks, events, cancels, parent_pid: int) -> None:
-    """Runs in a spawned process: take (index, config JSON, folder) until None."""
+    """Runs in a spawned process: take (index, config JSON, folder, data) until None.
+    data is (name, bytes) of the user's data the config names by key, or None: a spawned
+    process starts with an empty data store, so the parent hands the bytes over."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's: it cancels
     import torch
 
@@ -199,7 +201,11 @@ def _worker(tasks, events, cancels, parent_pid: int) -> None:
     while (item := tasks.get()) is not None:
         if os.getppid() != parent_pid:  # orphaned: leave the rest undone
             return
-        index, config_json, folder = item
+        index, config_json, folder, data = item
+        if data is not None:
+            from explorer.datastore import STORE
+
+            STORE.put(*data)
         try:
             _train_variant(index, config_json, Path(folder), events, cancels[index], parent_pid)
         except Exception as exc:  # this variant fails; the worker takes the next one
@@ -338,7 +344,7 @@ class Comparison:
         self.out_dir.mkdir(parents=True, exist_ok=True)
         tasks, events = self._ctx.Queue(), self._ctx.Queue()
         for i, v in enumerate(self.variants):
-            tasks.put((i, v.config.to_json(), str(self.folders[i])))
+            tasks.put((i, v.config.to_json(), str(self.folders[i]), _data_payload(v.config)))
         for _ in range(self.workers):
             tasks.put(None)
         self.started_at = time.monotonic()
@@ -502,6 +508,14 @@ class Comparison:
         idle = time.monotonic() - self._last_touch
         if self.idle_timeout is not None and idle > self.idle_timeout:
             self.cancel()
+
+
+def _data_payload(config: RunConfig) -> tuple[str, bytes] | None:
+    """(name, bytes) of the user's data a variant trains on, for its worker process."""
+    from explorer.datasource import data_file
+
+    data = data_file(config)
+    return None if data is None else (data.name, data.raw)
 
 
 def _next(events, timeout: float) -> tuple | None:

@@ -19,16 +19,26 @@ from __future__ import annotations
 import dataclasses
 import json
 import math
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from typing import Any
+
+from explorer.texts_tasks import task_text
 
 CELLS = {"rnn": "Vanilla RNN (tanh)", "lstm": "LSTM", "gru": "GRU"}
 TASKS = {
     "sine_next": "Sine, next step",
     "sine_window": "Noisy sine window",
     "adding": "Adding problem",
+    "series": task_text("task.series"),
+    "digits": task_text("task.digits"),
+    "chars": task_text("task.chars"),
 }
+DATA_TASKS = frozenset({"series", "chars"})  # the tasks that read a user's data
+DIGITS_ROWS = 8  # the digits task reads 8x8 images one row per step: T is always 8
+DATA_KEY = r"sha256:[0-9a-f]{64}"  # see explorer.datastore: data is named by content
+COLUMN_NAME = r"[^\x00-\x1f\x7f]{0,100}"  # printable, as a CSV header cell can be
 OPTIMIZERS = {"adam": "Adam", "sgd": "SGD with momentum 0.9"}
 CLIP_MODES = {"off": "Off", "norm": "By global norm", "value": "By value"}
 INITS = {
@@ -55,8 +65,10 @@ def _knob(
     lo: float | None = None,
     hi: float | None = None,
     choices: Mapping[str, str] | None = None,
+    pattern: str | None = None,
 ) -> Any:
-    meta = {"help": help, "lo": lo, "hi": hi, "choices": choices}
+    """pattern: for a free-text field, the regular expression a whole value must match."""
+    meta = {"help": help, "lo": lo, "hi": hi, "choices": choices, "pattern": pattern}
     return field(default=default, metadata=meta)
 
 
@@ -71,6 +83,9 @@ class RunConfig:
         "or the adding problem (sum two marked values from a long sequence: memory)",
         choices=TASKS,
     )
+    # Never a path: a content key looked up in explorer.datastore ("" = built-in data).
+    data: str = _knob("", task_text("field.data"), pattern=f"(?:{DATA_KEY})?")
+    column: str = _knob("", task_text("field.column"), pattern=COLUMN_NAME)
     cell: str = _knob("rnn", "recurrent cell type", choices=CELLS)
     hidden: int = _knob(32, "hidden units per layer", lo=1, hi=256)
     layers: int = _knob(1, "stacked recurrent layers", lo=1, hi=3)
@@ -100,6 +115,15 @@ class RunConfig:
     def __post_init__(self) -> None:
         for f in fields(self):
             object.__setattr__(self, f.name, _check(f, getattr(self, f.name)))
+        # Settings a task does not read are set to what it uses, so equal runs compare
+        # equal and links stay short: data only for series and chars, the column only for
+        # series, and the digits' fixed 8 rows as the sequence length.
+        if self.task not in DATA_TASKS:
+            object.__setattr__(self, "data", "")
+        if self.task != "series":
+            object.__setattr__(self, "column", "")
+        if self.task == "digits":
+            object.__setattr__(self, "seq_len", DIGITS_ROWS)
         if self.init == "identity" and self.cell != "rnn":
             raise ConfigError("init", "identity (IRNN) applies to the vanilla RNN only")
         if self.task == "sine_window" and self.seq_len > SINE_WINDOW_MAX:
@@ -216,6 +240,15 @@ def _check(f: dataclasses.Field, value: Any) -> Any:
     and check it against the field's bounds or choices."""
     meta = f.metadata
     kind = type(f.default)
+    if meta.get("pattern") is not None:
+        if not isinstance(value, str):
+            raise ConfigError(f.name, f"expected text, got {value!r}")
+        text = value.strip()
+        if not re.fullmatch(meta["pattern"], text):
+            shown = text if len(text) <= 40 else text[:37] + "..."
+            what = "a data key (sha256: and 64 hex digits)" if f.name == "data" else "a name"
+            raise ConfigError(f.name, f"{shown!r} is not {what}")
+        return text
     if meta["choices"] is not None:
         text = str(value).strip().lower()
         if text not in meta["choices"]:

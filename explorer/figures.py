@@ -7,6 +7,8 @@ milliseconds and tens of kilobytes (GUIDE §6).
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import plotly.graph_objects as go
 
@@ -135,6 +137,11 @@ def loss_figure(
     style(fig, title, text("fig.training_step", lang), text("fig.loss_axis", lang))
     if log_y:
         fig.update_yaxes(type="log")
+        # add_hline puts its label at y = baseline, but annotations on a log axis are
+        # placed by log10(y): a baseline of 5 put the label (and the autorange) at 1e5.
+        for note in fig.layout.annotations:
+            if note.yref == "y" and note.y is not None and note.y > 0:
+                note.y = math.log10(note.y)
     return fig
 
 

@@ -28,6 +28,7 @@ class StepRecord:
     grad_norm_clipped: float  # after clipping (equal to grad_norm when not clipped)
     clipped: bool
     seconds: float  # wall time of the training step itself
+    accuracy: float | None = None  # of the training batch; classification tasks only
 
 
 @dataclass(frozen=True)
@@ -45,6 +46,7 @@ class History:
     hidden: list[HiddenRecord] = field(default_factory=list)
     spectra: list[SpectrumRecord] = field(default_factory=list)
     hidden_every: int = 1  # doubles whenever the snapshot budget fills: keeps them spread
+    val_accuracies: list[float] = field(default_factory=list)  # with val_steps; classifiers
 
     def snapshot(self) -> History:
         """Shallow copies of the lists; the records themselves are immutable."""
@@ -56,6 +58,7 @@ class History:
             list(self.hidden),
             list(self.spectra),
             self.hidden_every,
+            list(self.val_accuracies),
         )
 
     def add_probe(self, record: ProbeRecord) -> None:
@@ -79,7 +82,8 @@ class History:
         return np.asarray([getattr(r, name) for r in self.steps], dtype=float)
 
     def metrics_frame(self) -> pd.DataFrame:
-        """One row per step; val_loss is NaN (empty in CSV) where not evaluated."""
+        """One row per step; val_loss is NaN (empty in CSV) where not evaluated. A
+        classifier's run adds accuracy and val_accuracy after the usual columns."""
         frame = pd.DataFrame(
             {
                 "step": [r.step for r in self.steps],
@@ -94,7 +98,26 @@ class History:
         if self.val_steps and len(frame):
             val = dict(zip(self.val_steps, self.val_losses, strict=True))
             frame["val_loss"] = frame["step"].map(val)
+        if self.has_accuracy:
+            frame["accuracy"] = [np.nan if r.accuracy is None else r.accuracy for r in self.steps]
+            frame["val_accuracy"] = np.nan
+            if self.val_accuracies and len(frame):
+                acc = dict(zip(self.val_steps, self.val_accuracies, strict=True))
+                frame["val_accuracy"] = frame["step"].map(acc)
         return frame
+
+    @property
+    def has_accuracy(self) -> bool:
+        return bool(self.val_accuracies) or any(r.accuracy is not None for r in self.steps)
+
+    def dh_full_matrix(self, layer: int = -1) -> tuple[np.ndarray, np.ndarray] | None:
+        """(probe steps (K,), full-BPTT ||dL/dh_t|| (K, T)) of the probes that carry the
+        reference (truncated runs only); None when none does."""
+        probes = [p for p in self.probes if p.dh_full is not None]
+        if not probes:
+            return None
+        steps = np.asarray([p.step for p in probes], dtype=int)
+        return steps, np.stack([p.dh_full[layer] for p in probes])
 
     def dh_matrix(self, layer: int = -1) -> tuple[np.ndarray, np.ndarray]:
         """(probe steps (K,), ||dL/dh_t|| (K, T)) for one layer (default: the top)."""

@@ -19,7 +19,8 @@ from pathlib import Path
 
 import torch
 
-from explorer.analysis import Predictions, sine_predictions
+from explorer.analysis import Predictions
+from explorer.analysis import predictions as task_predictions
 from explorer.config import RunConfig
 from explorer.history import History
 from explorer.models import build_model
@@ -141,7 +142,7 @@ class LiveRun:
         model = build_model(loaded.config, task)
         model.load_state_dict(loaded.state_dict)
         with torch.no_grad():
-            predictions = sine_predictions(model, task)
+            predictions = task_predictions(model, task)
         status = str(loaded.summary.get("status", "completed"))
         return cls.finished(
             loaded.config,
@@ -350,7 +351,7 @@ class LiveRun:
         predictions = model_state = None
         if extras:
             with torch.no_grad():
-                predictions = sine_predictions(trainer.model, trainer.task)
+                predictions = task_predictions(trainer.model, trainer.task)
             model_state = {k: v.detach().clone() for k, v in trainer.model.state_dict().items()}
         baseline = self._snapshot.baseline_loss
         if baseline is None:

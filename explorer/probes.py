@@ -30,6 +30,9 @@ class ProbeRecord:
     dc: tuple[np.ndarray, ...] | None  # per layer, (T,): ||dL/dc_t||, LSTM only
     param_norms: dict[str, float]  # ||dL/dW|| per named parameter, before clipping
     horizon: int | None  # earliest t whose top-layer norm >= 1e-3 of the last step's
+    # Truncated BPTT only: per layer, (T,) ||dL/dh_t|| of full BPTT on the same batch and
+    # weights (a reference pass that updates nothing), to set beside the truncated dh.
+    dh_full: tuple[np.ndarray, ...] | None = None
 
 
 @dataclass(frozen=True)
@@ -55,6 +58,21 @@ def gradient_horizon(norms: np.ndarray, fraction: float = HORIZON_FRACTION) -> i
         return None
     hits = np.flatnonzero(np.asarray(norms) >= fraction * last)
     return int(hits[0])
+
+
+def timestep_grads(
+    model, loss_fn, x: torch.Tensor, y: torch.Tensor, tbptt: int = 0
+) -> tuple[tuple[np.ndarray, ...], tuple[np.ndarray, ...] | None]:
+    """(dh, dc): per layer, (T,) norms of the total dL/dh_t (and dL/dc_t for an LSTM) of
+    loss_fn(model's output, y) on inputs x, with a truncation window tbptt (0 = full).
+    A measurement, not a training step: autograd.grad takes the gradient of the probe
+    tensors only, so the parameters' .grad stay as they were."""
+    run = model.unrolled(x, tbptt=tbptt, probe=True)
+    leaves = [*run.eps_h, *(run.eps_c or [])]
+    grads = torch.autograd.grad(loss_fn(run.y, y), leaves, allow_unused=True)
+    norms = [timestep_grad_norms(g) if g is not None else np.zeros(x.shape[0]) for g in grads]
+    layers = len(run.eps_h)
+    return tuple(norms[:layers]), (tuple(norms[layers:]) if run.eps_c else None)
 
 
 def param_grad_norms(model: nn.Module) -> dict[str, float]:

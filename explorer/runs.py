@@ -9,7 +9,7 @@ set, or the --runs-dir flag. Folder names are made here from the run's own setti
 
 >>> from datetime import datetime
 >>> run_name(RunConfig(task="adding", cell="gru"), datetime(2025, 1, 2, 3, 4, 5))
-'20250102-030405-adding-gru-9084e4'
+'20250102-030405-adding-gru-236444'
 >>> runs_dir(environ={})
 PosixPath('runs')
 >>> runs_dir("elsewhere", environ={"RNN_EXPLORER_RUNS": "ignored"})
@@ -78,7 +78,7 @@ def group_name(config: RunConfig, knobs: Sequence[str], now: datetime | None = N
     """The folder that holds one comparison's runs: timestamp-compare-task-knobs-hash.
 
     >>> group_name(RunConfig(), ["cell", "lr"], datetime(2025, 1, 2, 3, 4, 5))
-    '20250102-030405-compare-sine_next-cell-lr-5ce1a7'
+    '20250102-030405-compare-sine_next-cell-lr-152ae7'
     """
     stamp = (now or datetime.now()).strftime("%Y%m%d-%H%M%S")
     knob_part = "-".join(knobs) or "none"

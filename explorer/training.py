@@ -3,6 +3,9 @@
 Most steps use the fused layer. Every `config.probe_interval` steps the step runs on the
 unrolled path instead, which yields the same parameter gradients (to float rounding)
 plus the exact total dL/dh_t for every t, so probing costs no extra forward or backward.
+Two cases do pay one extra measuring pass on a probed step: a task that reads its
+gradient profile on a fixed probe string (chars), and truncated BPTT, whose full-BPTT
+reference on the same batch is what the Gradient flow page sets beside the truncated one.
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ from explorer.probes import (
     param_grad_norms,
     spectrum,
     timestep_grad_norms,
+    timestep_grads,
 )
 from explorer.tasks import Task, make_task
 
@@ -72,6 +76,7 @@ class Trainer:
         self.message = ""
         self.spectrum_every = max(1, math.ceil(config.steps / SPECTRUM_POINTS))
         self.probe = self.task.probe_batch()
+        self.fixed_probe = self.task.gradient_probe_batch()  # None: the training batch
         self.record_hidden()
         self.record_spectrum()
 
@@ -96,12 +101,17 @@ class Trainer:
         cfg, k = self.config, self.step + 1
         batch = self.task.train_batch(self.step)
         probing = self.is_probe_step(k)
+        # Measured before the update, on the weights this step's gradient comes from, and
+        # outside its timing: steps/s stays the cost of training itself.
+        measured = self._measure(batch) if probing else None
+        unrolled = probing and self.fixed_probe is None
         start = time.perf_counter()
         self.optimizer.zero_grad(set_to_none=True)
-        if probing:
+        if unrolled:
             run = self.model.unrolled(batch.x, tbptt=cfg.tbptt, probe=True)
             pred = run.y
         else:
+            run = None
             pred, _ = self.model(batch.x, tbptt=cfg.tbptt)
         loss = self.task.loss(pred, batch.y)
         loss_value = loss.item()
@@ -119,14 +129,23 @@ class Trainer:
 
         self.step = k
         record = StepRecord(
-            k, loss_value, grad_norm, grad_norm_clipped, grad_norm_clipped < grad_norm, seconds
+            k,
+            loss_value,
+            grad_norm,
+            grad_norm_clipped,
+            grad_norm_clipped < grad_norm,
+            seconds,
+            self.task.accuracy(pred.detach(), batch.y),
         )
         self.history.steps.append(record)
         if probing:
-            self.history.add_probe(self._probe_record(k, run, param_norms))
+            self.history.add_probe(self._probe_record(k, run, param_norms, measured))
         if k % cfg.val_every == 0 or k == cfg.steps or k == 1:
+            val_loss, val_accuracy = self._evaluate()
             self.history.val_steps.append(k)
-            self.history.val_losses.append(self.evaluate())
+            self.history.val_losses.append(val_loss)
+            if val_accuracy is not None:
+                self.history.val_accuracies.append(val_accuracy)
         if k % self.history.hidden_every == 0 or k == cfg.steps:
             self.record_hidden()
         if k % self.spectrum_every == 0 or k == cfg.steps:
@@ -154,11 +173,38 @@ class Trainer:
         self.optimizer.zero_grad(set_to_none=True)
         return None
 
-    def _probe_record(self, k: int, run, param_norms: dict[str, float]) -> ProbeRecord:
-        dh = tuple(timestep_grad_norms(e.grad) for e in run.eps_h)
-        dc = tuple(timestep_grad_norms(e.grad) for e in run.eps_c) if run.eps_c else None
+    def truncating(self, T: int) -> bool:
+        """True when truncated BPTT cuts a sequence of T steps at all."""
+        return 0 < self.config.tbptt < T
+
+    def _measure(self, batch) -> tuple:
+        """(dh, dc, dh_full) from measuring passes that update nothing: dh and dc on the
+        fixed probe string (None when the training step itself yields them), dh_full the
+        full-BPTT reference when truncating (None otherwise)."""
+        source = self.fixed_probe if self.fixed_probe is not None else batch
+        dh = dc = dh_full = None
+        if self.fixed_probe is not None:
+            dh, dc = timestep_grads(
+                self.model, self.task.loss, source.x, source.y, self.config.tbptt
+            )
+        if self.truncating(source.x.shape[0]):
+            dh_full, _ = timestep_grads(self.model, self.task.loss, source.x, source.y, 0)
+        return dh, dc, dh_full
+
+    def _probe_record(
+        self, k: int, run, param_norms: dict[str, float], measured: tuple
+    ) -> ProbeRecord:
+        dh, dc, dh_full = measured
+        if run is not None:  # the training step was the probed pass
+            dh = tuple(timestep_grad_norms(e.grad) for e in run.eps_h)
+            dc = tuple(timestep_grad_norms(e.grad) for e in run.eps_c) if run.eps_c else None
         return ProbeRecord(
-            step=k, dh=dh, dc=dc, param_norms=param_norms, horizon=gradient_horizon(dh[-1])
+            step=k,
+            dh=dh,
+            dc=dc,
+            param_norms=param_norms,
+            horizon=gradient_horizon(dh[-1]),
+            dh_full=dh_full,
         )
 
     def record_spectrum(self) -> None:
@@ -167,11 +213,16 @@ class Trainer:
             SpectrumRecord(self.step, tuple(s[0] for s in spectra), tuple(s[1] for s in spectra))
         )
 
-    @torch.no_grad()
     def evaluate(self) -> float:
+        """The validation loss."""
+        return self._evaluate()[0]
+
+    @torch.no_grad()
+    def _evaluate(self) -> tuple[float, float | None]:
+        """(validation loss, validation accuracy: None unless the task classifies)."""
         val = self.task.val_batch()
         pred, _ = self.model(val.x)
-        return self.task.loss(pred, val.y).item()
+        return self.task.loss(pred, val.y).item(), self.task.accuracy(pred, val.y)
 
     @torch.no_grad()
     def record_hidden(self) -> None:

@@ -40,7 +40,7 @@ EXPECTED_BOUNDS = {
     "seed": (0, 2**31 - 1),
 }
 EXPECTED_CHOICES = {
-    "task": {"sine_next", "sine_window", "adding"},
+    "task": {"sine_next", "sine_window", "adding", "series", "digits", "chars"},
     "cell": {"rnn", "lstm", "gru"},
     "optimizer": {"adam", "sgd"},
     "clip": {"off", "norm", "value"},
@@ -48,10 +48,15 @@ EXPECTED_CHOICES = {
 }
 INT_FIELDS = {"hidden", "layers", "seq_len", "batch", "steps", "tbptt", "probe_every"}
 INT_FIELDS |= {"val_every", "seed"}
+# Free text, checked by pattern: a data key (never a path) and a column name.
+TEXT_FIELDS = {"data", "column"}
+KEY = "sha256:" + "ab" * 32
 
 # A config far from the defaults in every field that can be.
 NON_DEFAULT = {
-    "task": "adding",
+    "task": "series",  # the one task that reads both data and column
+    "data": KEY,
+    "column": "close",
     "cell": "lstm",
     "hidden": 64,
     "layers": 2,
@@ -79,6 +84,8 @@ def valid_configs(draw) -> RunConfig:
     for name in NAMES:
         if name in EXPECTED_CHOICES:
             values[name] = draw(st.sampled_from(sorted(EXPECTED_CHOICES[name])))
+        elif name in TEXT_FIELDS:
+            values[name] = draw(st.sampled_from(["", KEY] if name == "data" else ["", "close"]))
         elif name in INT_FIELDS:
             lo, hi = EXPECTED_BOUNDS[name]
             values[name] = draw(st.integers(lo, hi))
@@ -97,7 +104,7 @@ def valid_configs(draw) -> RunConfig:
 def test_defaults_are_valid_and_inside_their_bounds() -> None:
     """Every default satisfies the bounds/choices of the spec (checked by hand here)."""
     cfg = RunConfig()
-    assert set(NAMES) == set(EXPECTED_BOUNDS) | set(EXPECTED_CHOICES)
+    assert set(NAMES) == set(EXPECTED_BOUNDS) | set(EXPECTED_CHOICES) | TEXT_FIELDS
     for name, (lo, hi) in EXPECTED_BOUNDS.items():
         value = getattr(cfg, name)
         assert lo <= value <= hi, name
@@ -248,7 +255,7 @@ def test_non_finite_float_is_a_config_error(value) -> None:
     ("name", "value", "choices"),
     [
         ("cell", "transformer", "rnn, lstm, gru"),
-        ("task", "mnist", "sine_next, sine_window, adding"),
+        ("task", "mnist", "sine_next, sine_window, adding, series, digits, chars"),
         ("optimizer", "rmsprop", "adam, sgd"),
         ("clip", "none", "off, norm, value"),
         ("init", "xavier", "default, orthogonal, identity, small_normal"),

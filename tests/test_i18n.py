@@ -13,17 +13,58 @@ from streamlit.testing.v1 import AppTest
 
 from explorer.live import REGISTRY
 from explorer.texts import TEXTS, text
+from explorer.texts_tasks import TASK_TEXTS
+from explorer.texts_tasks_zh import TASK_TEXTS_ZH
 from explorer.texts_zh import ZH
 
 ROOT = Path(__file__).resolve().parents[1]
-PAGES = ["views/train.py", "views/gradient_flow.py", "views/hidden_states.py",
-         "views/learn.py", "views/compare.py", "views/classroom.py"]
+PAGES = [
+    "views/train.py",
+    "views/gradient_flow.py",
+    "views/hidden_states.py",
+    "views/learn.py",
+    "views/compare.py",
+    "views/classroom.py",
+]
 # Names, symbols and units that stay as they are in Chinese technical writing.
 ALLOWED = {
-    "rnn", "lstm", "gru", "irnn", "pca", "bptt", "adam", "sgd", "relu", "tanh", "log", "mse",
-    "csv", "png", "zip", "nan", "pytorch", "normal", "max", "min", "diag", "sigma", "orth",
-    "weights_only", "true", "sin", "lr", "optimizer", "hide", "lr_hide", "the", "runs",
-    "adding", "sine_next", "sine_window", "presenter", "english",  # a language's own name
+    "rnn",
+    "lstm",
+    "gru",
+    "irnn",
+    "pca",
+    "bptt",
+    "adam",
+    "sgd",
+    "relu",
+    "tanh",
+    "log",
+    "mse",
+    "csv",
+    "png",
+    "zip",
+    "nan",
+    "pytorch",
+    "normal",
+    "max",
+    "min",
+    "diag",
+    "sigma",
+    "orth",
+    "weights_only",
+    "true",
+    "sin",
+    "lr",
+    "optimizer",
+    "hide",
+    "lr_hide",
+    "the",
+    "runs",
+    "adding",
+    "sine_next",
+    "sine_window",
+    "presenter",
+    "english",  # a language's own name
 }
 
 
@@ -38,10 +79,16 @@ def placeholders(template: str) -> set[str]:
 
 
 def test_every_key_is_in_both_languages_with_the_same_placeholders():
-    assert set(TEXTS) == set(ZH), (set(TEXTS) ^ set(ZH))
+    assert set(TEXTS) == set(ZH), set(TEXTS) ^ set(ZH)
     for key in TEXTS:
         assert placeholders(TEXTS[key]) == placeholders(ZH[key]), key
         assert ZH[key] != TEXTS[key] or not re.search("[a-z]{4,}", TEXTS[key]), key
+
+
+def test_the_task_texts_are_in_both_languages_too():
+    assert set(TASK_TEXTS) == set(TASK_TEXTS_ZH), set(TASK_TEXTS) ^ set(TASK_TEXTS_ZH)
+    for key, english in TASK_TEXTS.items():
+        assert placeholders(english) == placeholders(TASK_TEXTS_ZH[key]), key
 
 
 def test_text_fills_placeholders_in_either_language():
@@ -52,11 +99,31 @@ def test_text_fills_placeholders_in_either_language():
 def strings(at: AppTest) -> list[str]:
     """Every string a person reads: labels, text, options, metrics, chart titles and axes."""
     out: list[str] = []
-    for kind in ("title", "header", "subheader", "markdown", "caption", "info", "warning",
-                 "error", "success"):
+    for kind in (
+        "title",
+        "header",
+        "subheader",
+        "markdown",
+        "caption",
+        "info",
+        "warning",
+        "error",
+        "success",
+    ):
         out += [str(e.value) for e in at.get(kind)]
-    for kind in ("button", "toggle", "slider", "number_input", "selectbox", "radio",
-                 "multiselect", "select_slider", "text_input", "download_button", "metric"):
+    for kind in (
+        "button",
+        "toggle",
+        "slider",
+        "number_input",
+        "selectbox",
+        "radio",
+        "multiselect",
+        "select_slider",
+        "text_input",
+        "download_button",
+        "metric",
+    ):
         for e in at.get(kind):
             out.append(getattr(e, "label", "") or "")
             out += [str(o) for o in getattr(e, "options", [])]
@@ -76,6 +143,7 @@ def strings(at: AppTest) -> list[str]:
 def english_words(s: str) -> list[str]:
     s = re.sub(r"`[^`]*`|\$[^$]*\$|\(\?[^)]*\)|https?://\S+|\?\S+", " ", s)  # code, links
     s = re.sub(r"\w+=[\w.+-]+", " ", s)  # a variant's name, knob=value, is notation
+    s = re.sub(r"\b\d{8}-\d{6}-[\w.-]+", " ", s)  # so is a run folder's name (task, hash)
     words = re.findall(r"[A-Za-z][A-Za-z_]{2,}", s)
     # identifiers and symbols (h_t, W_hh, clip_value) are notation, not English
     return [w for w in words if w.lower() not in ALLOWED and "_" not in w]

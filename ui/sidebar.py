@@ -14,11 +14,18 @@ import streamlit as st
 from explorer.config import ConfigError, RunConfig
 from explorer.config import field_spec as spec
 from explorer.texts import TEXTS, text
-from ui import classroom, i18n, session
+from explorer.texts_tasks import TASK_TEXTS, task_text
+from ui import classroom, i18n, session, task_widgets
 from ui.i18n import t
 
 PREFIX = "cfg_"
-DEFAULTS_BY_TASK = {"sine_window": {"seq_len": 5}, "adding": {"seq_len": 100}}
+DEFAULTS_BY_TASK = {
+    "sine_window": {"seq_len": 5},
+    "adding": {"seq_len": 100},
+    "series": {"seq_len": 20},
+    "digits": {"seq_len": 8},
+    "chars": {"seq_len": 64},
+}
 
 
 def key(name: str) -> str:
@@ -33,6 +40,8 @@ def load_url_once() -> None:
     extra = [*i18n.load_url_once(params), *classroom.load_url_once(params)]  # preset first
     preset = classroom.active()
     config, warnings = RunConfig.from_query(params, base=preset.config if preset else None)
+    config, data_warnings = task_widgets.check_url_data(config)  # a key from another session
+    warnings = [*warnings, *data_warnings]
     for f in fields(RunConfig):
         st.session_state[key(f.name)] = getattr(config, f.name)
     st.session_state["url_warnings"] = [*extra, *warnings]
@@ -94,6 +103,8 @@ def _choice(name: str, radio: bool = False, on_change=None) -> None:
 
     def label(value: str) -> str:  # a choice without a translation shows its own label
         k = f"choice.{name}.{value}"
+        if k not in TEXTS and f"{name}.{value}" in TASK_TEXTS:  # series, digits, chars
+            return task_text(f"{name}.{value}", lang)
         return text(k, lang) if k in TEXTS else options[value]
 
     if radio:
@@ -134,6 +145,7 @@ def config_widgets() -> RunConfig:
         _slider("hidden")
         _slider("layers")
         _slider("seq_len")
+    task_widgets.data_section()  # the series and chars tasks' data
     with sb.expander(t("sidebar.optimisation"), expanded=True):
         _number("lr", step=0.001, fmt="%g")
         _choice("optimizer", radio=True)
@@ -159,6 +171,9 @@ def config_widgets() -> RunConfig:
         config = RunConfig(**values)
     except ConfigError as exc:
         sb.error(t("sidebar.invalid", error=str(exc)))
+        return st.session_state.get("last_valid_config", RunConfig())
+    if (problem := task_widgets.data_problem(config)) is not None:
+        sb.error(problem)
         return st.session_state.get("last_valid_config", RunConfig())
     st.session_state["last_valid_config"] = config
     return config

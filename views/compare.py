@@ -27,6 +27,7 @@ from explorer.config import ConfigError, RunConfig
 from explorer.texts import TEXTS, text
 from ui import classroom, i18n, session, widgets
 from ui.i18n import t
+from ui.task_widgets import field_label
 
 POLL_SECONDS = 0.5
 LANG = i18n.lang()  # bound now: AppTest calls format functions outside a script run
@@ -71,7 +72,7 @@ st.caption(
         steps=base.steps,
         seed=base.seed,
     )
-    + (t("cmp.changed", fields=", ".join(t(f"label.{f}") for f in changed)) if changed else "")
+    + (t("cmp.changed", fields=", ".join(field_label(f) for f in changed)) if changed else "")
 )
 c1, c2 = st.columns(2)
 with c1:

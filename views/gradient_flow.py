@@ -6,7 +6,7 @@ import streamlit as st
 from explorer import figures
 from explorer.live import Snapshot
 from explorer.texts import text
-from ui import i18n, widgets
+from ui import i18n, task_panels, widgets
 from ui.i18n import t
 
 st.title(t("page.gradients"))
@@ -47,28 +47,36 @@ def body(snap: Snapshot | None) -> None:
             help=t("gf.ratio_help"),
         )
         cols[3].metric(t("gf.clipped"), f"{h.clipped_fraction():.0%}")
+    task_panels.probe_note(cfg)  # chars: the string the gradient is measured on
     c1, c2 = st.columns(2)
     with c1:
         widgets.chart(
-            figures.timestep_profile_figure(h, layer, "dh", lang=LANG),
+            task_panels.time_axis(figures.timestep_profile_figure(h, layer, "dh", lang=LANG), cfg),
             "gf_profile",
             "chart.profile",
         )
     with c2:
         widgets.chart(
-            figures.heatmap_figure(h, layer, "dh", lang=LANG), "gf_heatmap", "chart.heatmap"
+            task_panels.time_axis(figures.heatmap_figure(h, layer, "dh", lang=LANG), cfg),
+            "gf_heatmap",
+            "chart.heatmap",
         )
+    task_panels.tbptt_section(h, cfg, layer, LANG)  # truncated vs full BPTT
     if cfg.cell == "lstm":
         c1, c2 = st.columns(2)
         with c1:
             widgets.chart(
-                figures.timestep_profile_figure(h, layer, "dc", lang=LANG),
+                task_panels.time_axis(
+                    figures.timestep_profile_figure(h, layer, "dc", lang=LANG), cfg
+                ),
                 "gf_profile_c",
                 "chart.cell",
             )
         with c2:
             widgets.chart(
-                figures.heatmap_figure(h, layer, "dc", lang=LANG), "gf_heatmap_c", "chart.cell"
+                task_panels.time_axis(figures.heatmap_figure(h, layer, "dc", lang=LANG), cfg),
+                "gf_heatmap_c",
+                "chart.cell",
             )
     c1, c2 = st.columns(2)
     with c1:

@@ -5,7 +5,7 @@ import streamlit as st
 from explorer import figures
 from explorer.analysis import hidden_pca
 from explorer.live import Snapshot
-from ui import i18n, widgets
+from ui import i18n, task_panels, widgets
 from ui.i18n import t
 
 st.title(t("page.hidden"))
@@ -37,7 +37,8 @@ def body(snap: Snapshot | None) -> None:
         index = steps.index(chosen) if chosen in steps else index
     record = records[index]
     pca = hidden_pca(record.states, step=record.step)
-    widgets.chart(figures.pca_figure(pca, dims, lang=LANG), "pca", "chart.pca")
+    if not task_panels.pca_chart(pca, snap.config, dims, LANG):  # digits: coloured by class
+        widgets.chart(figures.pca_figure(pca, dims, lang=LANG), "pca", "chart.pca")
     st.caption(
         t(
             "hidden.caption",

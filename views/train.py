@@ -9,7 +9,7 @@ from explorer import figures
 from explorer.bundle import zip_run
 from explorer.history import History
 from explorer.live import Snapshot
-from ui import i18n, session, widgets
+from ui import i18n, session, task_panels, widgets
 from ui.i18n import t
 
 st.title(t("page.train"))
@@ -37,19 +37,23 @@ def body(snap: Snapshot | None) -> None:
         cols[3].metric(
             t("metric.baseline"),
             f"{snap.baseline_loss:.4g}",
-            help=t("metric.baseline_help"),
+            help=task_panels.baseline_help(snap.config) or t("metric.baseline_help"),
         )
     cols[4].metric(t("metric.speed"), f"{snap.steps_per_second:.0f}")
     widgets.chart(
-        figures.loss_figure(h, log_y, snap.baseline_loss, lang=LANG), "loss", "chart.loss"
+        task_panels.loss_figure(h, snap.config, log_y, snap.baseline_loss, LANG),
+        "loss",
+        "chart.loss",
     )
     if snap.config.task.startswith("sine"):
         widgets.chart(
             figures.prediction_figure(snap.predictions, lang=LANG), "prediction", "chart.prediction"
         )
+    task_panels.train_extras(snap, LANG)  # accuracy; the series' data and predictions
 
 
 widgets.live(body)
+task_panels.sampling_section(session.snapshot())  # chars: text at a temperature
 
 run = session.current_run()
 snap = session.snapshot()

@@ -1,98 +1,16 @@
-"""Data for every task behind one interface; all tensors are time-major, (T, B, F).
-
-Every batch is a pure function of (seed, step), so two runs with the same seed, or the
-variants of a comparison, see the same batches in the same order, and resuming a run
-continues its data stream exactly.
-
->>> task = make_task(RunConfig(task="adding", seq_len=10, batch=4))
->>> batch = task.train_batch(0)
->>> tuple(batch.x.shape), tuple(batch.y.shape)
-((10, 4, 2), (4, 1))
->>> bool(torch.equal(batch.x, task.train_batch(0).x))
-True
-"""
+"""The synthetic tasks: the adding problem and the two sine tasks of the seed tutorials."""
 
 from __future__ import annotations
 
 import math
-from abc import ABC, abstractmethod
-from dataclasses import dataclass
-from typing import Literal
 
 import numpy as np
 import torch
 
 from explorer.config import RunConfig
+from explorer.tasks.base import _TRAIN, _VAL, VAL_SIZE, Batch, Task, _rng, _tensor
 
-Head = Literal["last", "every"]
-
-# Streams keep the train, validation and probe draws independent of each other.
-_TRAIN, _VAL = 0, 1
 SINE_DT = 10 / 49  # the tutorial's np.linspace(start, start + 10, 50)
-VAL_SIZE = 256  # evaluated every val_every steps: kept small so it stays cheap
-PROBE_SIZE = 8
-
-
-@dataclass(frozen=True)
-class Batch:
-    x: torch.Tensor  # (T, B, F) inputs
-    y: torch.Tensor  # (B, O) for a last-step head, (T, B, O) for an every-step head
-
-
-def _rng(seed: int, stream: int, step: int) -> np.random.Generator:
-    return np.random.default_rng([seed, stream, step])
-
-
-def _tensor(a: np.ndarray) -> torch.Tensor:
-    return torch.from_numpy(np.ascontiguousarray(a, dtype=np.float32))
-
-
-class Task(ABC):
-    """Base: a name, input/output sizes, a head placement, and three kinds of batch."""
-
-    name: str = ""
-    input_size: int = 1
-    output_size: int = 1
-    head: Head = "last"
-    baseline_name: str = "predict the mean"
-
-    def __init__(self, config: RunConfig) -> None:
-        self.config = config
-        self.seed = config.seed
-        self.seq_len = config.seq_len
-        self._val: Batch | None = None
-
-    @abstractmethod
-    def train_batch(self, step: int) -> Batch:
-        """The training batch of one step: a pure function of (seed, step)."""
-
-    @abstractmethod
-    def _make_val(self) -> Batch:
-        """The fixed validation set, drawn once."""
-
-    def val_batch(self) -> Batch:
-        if self._val is None:
-            self._val = self._make_val()
-        return self._val
-
-    def probe_batch(self) -> Batch:
-        """A few fixed validation sequences whose hidden states the probes record."""
-        val = self.val_batch()
-        n = min(PROBE_SIZE, val.x.shape[1])
-        y = val.y[:, :n] if self.head == "every" else val.y[:n]
-        return Batch(val.x[:, :n], y)
-
-    def loss(self, pred: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
-        """Mean squared error over every target element."""
-        return torch.nn.functional.mse_loss(pred, y)
-
-    def baseline_loss(self) -> float:
-        """Validation MSE of the trivial predictor that outputs the training mean."""
-        y = self.val_batch().y
-        return float(((y - self.target_mean()) ** 2).mean())
-
-    def target_mean(self) -> float:
-        return float(self.train_batch(0).y.mean())
 
 
 class AddingTask(Task):
@@ -184,14 +102,3 @@ class SineWindowTask(Task):
 
     def target_mean(self) -> float:
         return float(self._y[: self.n_train].mean())
-
-
-TASK_CLASSES: dict[str, type[Task]] = {
-    "adding": AddingTask,
-    "sine_next": SineNextTask,
-    "sine_window": SineWindowTask,
-}
-
-
-def make_task(config: RunConfig) -> Task:
-    return TASK_CLASSES[config.task](config)

@@ -1,0 +1,157 @@
+"""The Task interface every task plugs into, and the pieces tasks share.
+
+A task says what its inputs and targets are (time-major: x is (T, B, F)), where the
+head reads (the last step or every step), how a prediction is scored (loss, and for a
+classifier its accuracy), what a model that has learnt nothing scores (the baseline),
+and what its probes look at. Every training batch is a pure function of (seed, step).
+"""
+
+from __future__ import annotations
+
+import math
+from abc import ABC, abstractmethod
+from dataclasses import dataclass
+from typing import Literal
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+from explorer.config import RunConfig
+
+Head = Literal["last", "every"]
+Kind = Literal["regression", "classification", "language"]
+
+# Streams keep the train, validation and probe draws independent of each other.
+_TRAIN, _VAL = 0, 1
+VAL_SIZE = 256  # evaluated every val_every steps: kept small so it stays cheap
+PROBE_SIZE = 8
+LN2 = math.log(2.0)
+
+
+@dataclass(frozen=True)
+class Batch:
+    x: torch.Tensor  # (T, B, F) inputs
+    # Regression: (B, O) for a last-step head, (T, B, O) for an every-step head.
+    # Classification: (B,) class ids; language: (T, B) next-character ids.
+    y: torch.Tensor
+
+
+def _rng(seed: int, stream: int, step: int) -> np.random.Generator:
+    return np.random.default_rng([seed, stream, step])
+
+
+def _tensor(a: np.ndarray) -> torch.Tensor:
+    return torch.from_numpy(np.ascontiguousarray(a, dtype=np.float32))
+
+
+def sample_indices(seed: int, step: int, n: int, batch: int) -> np.ndarray | None:
+    """Which of n training examples step `step` uses: a pure function of (seed, step);
+    None when the batch holds them all (full batch, fixed order)."""
+    if batch >= n:
+        return None
+    return _rng(seed, _TRAIN, step).permutation(n)[:batch]
+
+
+class Task(ABC):
+    """Base: a name, input/output sizes, a head placement, and three kinds of batch."""
+
+    name: str = ""
+    kind: Kind = "regression"
+    input_size: int = 1
+    output_size: int = 1
+    head: Head = "last"
+    baseline_name: str = "predict the mean"
+
+    def __init__(self, config: RunConfig) -> None:
+        self.config = config
+        self.seed = config.seed
+        self.seq_len = config.seq_len
+        self._val: Batch | None = None
+
+    @abstractmethod
+    def train_batch(self, step: int) -> Batch:
+        """The training batch of one step: a pure function of (seed, step)."""
+
+    @abstractmethod
+    def _make_val(self) -> Batch:
+        """The fixed validation set, drawn once."""
+
+    def val_batch(self) -> Batch:
+        if self._val is None:
+            self._val = self._make_val()
+        return self._val
+
+    def probe_batch(self) -> Batch:
+        """A few fixed validation sequences whose hidden states the probes record."""
+        val = self.val_batch()
+        n = min(PROBE_SIZE, val.x.shape[1])
+        y = val.y[:, :n] if self.head == "every" else val.y[:n]
+        return Batch(val.x[:, :n], y)
+
+    def gradient_probe_batch(self) -> Batch | None:
+        """None: dL/dh_t is measured on the training batch of a probed step (free: the step
+        itself yields it). A task with a fixed probe string returns that instead, so the
+        gradient profile reads along the same characters all through training."""
+        return None
+
+    def loss(self, pred: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
+        """Mean squared error over every target element."""
+        return F.mse_loss(pred, y)
+
+    def accuracy(self, pred: torch.Tensor, y: torch.Tensor) -> float | None:
+        """The fraction classified correctly; None for a task that does not classify."""
+        return None
+
+    def baseline_loss(self) -> float:
+        """Validation MSE of the trivial predictor that outputs the training mean."""
+        y = self.val_batch().y
+        return float(((y - self.target_mean()) ** 2).mean())
+
+    def baseline_accuracy(self) -> float | None:
+        """The accuracy of always answering the most frequent class; None if no classes."""
+        return None
+
+    def target_mean(self) -> float:
+        return float(self.train_batch(0).y.mean())
+
+    # -- what the pages label -------------------------------------------------------------
+    def timestep_labels(self) -> list[str] | None:
+        """Tick labels for the timestep axis of gradient-flow charts (None: numbers)."""
+        return None
+
+    def probe_classes(self) -> np.ndarray | None:
+        """(P,) the class of each probe sequence, for colouring hidden states (None: no
+        classes)."""
+        return None
+
+
+class ClassificationTask(Task):
+    """Logits (B, C) at the last step against class ids (B,), scored by cross-entropy
+    (nats). The trivial baseline always answers the training set's class frequencies:
+    its cross-entropy is that of the frequencies, its accuracy the majority class's."""
+
+    kind: Kind = "classification"
+    train_labels: np.ndarray  # (N_train,) set by the subclass
+    val_labels: np.ndarray  # (N_val,)
+
+    def loss(self, pred: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
+        return F.cross_entropy(pred, y)
+
+    def accuracy(self, pred: torch.Tensor, y: torch.Tensor) -> float:
+        return (pred.argmax(dim=-1) == y).double().mean().item()
+
+    def class_frequencies(self) -> np.ndarray:
+        counts = np.bincount(self.train_labels, minlength=self.output_size)
+        return counts / counts.sum()
+
+    def baseline_loss(self) -> float:
+        p = self.class_frequencies()
+        with np.errstate(divide="ignore"):
+            return float(-np.log(p[self.val_labels]).mean())
+
+    def baseline_accuracy(self) -> float:
+        return float(np.mean(self.val_labels == int(np.argmax(self.class_frequencies()))))
+
+    def target_mean(self) -> float:
+        return math.nan  # no mean of a class id means anything

@@ -1,0 +1,218 @@
+"""The series, digits and chars tasks and truncated BPTT in the app, through AppTest: every
+page renders, uploads are checked (a bad one shows an error and changes nothing), a good
+one trains, and a link to data this server does not hold warns and falls back."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from explorer.datastore import STORE, content_key
+from explorer.live import REGISTRY
+from explorer.runs import RUNS_ENV
+
+ROOT = Path(__file__).resolve().parents[1]
+PAGES = [
+    "views/train.py",
+    "views/gradient_flow.py",
+    "views/hidden_states.py",
+    "views/learn.py",
+    "views/compare.py",
+]
+SMALL = {"hidden": "8", "steps": "30", "batch": "16"}
+
+
+@pytest.fixture(autouse=True)
+def stop_runs(tmp_path, monkeypatch):
+    """Finished runs go to this test's own runs directory, not the session's shared one
+    (the Compare page of later tests lists whatever is there)."""
+    monkeypatch.setenv(RUNS_ENV, str(tmp_path / "runs"))
+    yield
+    REGISTRY.stop_all()
+
+
+def app(query: dict[str, str]) -> AppTest:
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.query_params.update(query)
+    return at.run()
+
+
+def no_exception(at: AppTest) -> None:
+    assert not at.exception, [e.value for e in at.exception]
+
+
+def titles(at: AppTest) -> list[str]:
+    return [json.loads(c.proto.spec)["layout"]["title"]["text"] for c in at.get("plotly_chart")]
+
+
+def spec(at: AppTest, title_start: str) -> dict:
+    specs = [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+    return next(s for s in specs if s["layout"]["title"]["text"].startswith(title_start))
+
+
+def train(at: AppTest):
+    at.button(key="btn_train").click().run()
+    snap = at.session_state["live_run"].wait_for(lambda s: s.state == "completed", 60)
+    assert snap.state == "completed", snap.message
+    at.run()
+    return snap
+
+
+def every_page(at: AppTest) -> dict[str, list[str]]:
+    shown = {}
+    for page in PAGES:
+        at.switch_page(page).run()
+        no_exception(at)
+        shown[page] = titles(at)
+    at.switch_page("views/train.py").run()
+    return shown
+
+
+def csv_bytes(n: int = 60) -> bytes:
+    level = 50 + np.cumsum(np.random.default_rng(1).normal(0, 1, n))
+    return ("day;level\n" + "".join(f"{i};{v:.2f}\n" for i, v in enumerate(level))).encode()
+
+
+def test_series_on_the_example_every_page_and_the_data_panel():
+    at = app({"task": "series", **SMALL})
+    every_page(at)  # before any run
+    assert any("example series" in c.value for c in at.caption)
+    train(at)
+    shown = every_page(at)
+    assert "Prediction vs truth (close, original units)" in shown["views/train.py"]
+    markdown = " ".join(m.value for m in at.markdown)
+    assert "**Windowing.**" in markdown and "each window of **50**" in markdown.lower()
+    assert "**Normalisation.**" in markdown
+    assert any(m.label.startswith("Validation RMSE (close)") for m in at.metric)
+    assert at.selectbox(key="cfg_column").options == ["close", "volume"]
+
+
+def test_a_good_upload_trains_on_it():
+    at = app({"task": "series", **SMALL, "seq_len": "10"})
+    raw = csv_bytes()
+    at.file_uploader(key="data_upload_series").set_value(("prices.csv", raw, "text/csv")).run()
+    no_exception(at)
+    assert any("Loaded prices.csv" in s.value for s in at.success)
+    config = at.session_state["config"]
+    assert config.data == content_key(raw) and config.column == "level"  # not the day counter
+    assert at.query_params["data"] == content_key(raw)  # the link names the content
+    snap = train(at)
+    assert snap.config.data == content_key(raw)
+    figure = spec(at, "Prediction vs truth (level")
+    assert figure["layout"]["yaxis"]["title"]["text"] == "level"
+
+
+@pytest.mark.parametrize(
+    ("name", "raw", "says"),
+    [
+        ("empty.csv", b"", "The file is empty"),
+        ("words.csv", b"a,b\nx,y\nz,w\n", "No column holds numbers"),
+        ("one.csv", b"1,2,3\n", "single row"),
+        ("gaps.csv", b"v\n1\n\n3\nnan\n" + b"5\n" * 20, "2 missing or non-numeric value(s)"),
+        ("latin.csv", "v\n1\n2\nâ\n".encode("latin-1"), "not UTF-8"),
+        ("photo.csv", b"\x89PNG\r\n\x1a\n\x00\x00", "binary file"),
+        ("big.csv", b"1\n" * (1024 * 1024 + 1), "the limit is 2 MB"),
+    ],
+)
+def test_a_bad_upload_shows_an_error_and_the_app_keeps_working(name, raw, says):
+    at = app({"task": "series", **SMALL})
+    before = at.session_state["config"]
+    at.file_uploader(key="data_upload_series").set_value((name, raw, "text/csv")).run()
+    no_exception(at)
+    errors = " ".join(e.value for e in at.error)
+    assert f"Refused {name}" in errors and says in errors, errors
+    assert at.session_state["config"] == before  # nothing else changed
+
+
+def test_bad_uploads_then_a_run_still_trains():
+    at = app({"task": "series", **SMALL})
+    at.file_uploader(key="data_upload_series").set_value(("x.csv", b"\x00\x01", "text/csv")).run()
+    assert at.error
+    train(at)
+    every_page(at)
+
+
+def test_pasted_numbers_and_a_series_too_short_for_the_window():
+    at = app({"task": "series", **SMALL, "seq_len": "20"})
+    at.text_area(key="data_paste").input(" ".join(str(i % 7) for i in range(25))).run()
+    at.button(key="data_paste_use").click().run()
+    no_exception(at)
+    assert any("Loaded pasted numbers" in s.value for s in at.success)
+    # 25 values cannot fill a window of 20 plus 10 windows: explained, last config kept
+    errors = " ".join(e.value for e in at.error)
+    assert "a window of T = 20 needs at least 30" in errors and "at most 15" in errors
+    assert at.session_state["config"].data == ""  # the last valid settings
+    at.slider(key="cfg_seq_len").set_value(10).run()
+    assert not at.error and at.session_state["config"].data.startswith("sha256:")
+    at.button(key="data_example").click().run()
+    assert at.session_state["config"].data == ""
+
+
+def test_a_link_to_data_from_another_session_warns_and_falls_back():
+    key = "sha256:" + "1" * 64
+    assert key not in STORE
+    at = app({"task": "series", "data": key, "column": "price"})
+    no_exception(at)
+    warnings = " ".join(w.value for w in at.warning)
+    assert "uploaded to another session" in warnings and "upload it again" in warnings
+    config = at.session_state["config"]
+    assert config.data == "" and config.column == "close"
+    assert "data" not in at.query_params
+
+
+def test_a_link_to_data_this_server_holds_opens_it():
+    raw = csv_bytes(40)
+    key = STORE.put("shared.csv", raw).key  # uploaded by a teacher's session, say
+    at = app({"task": "series", "data": key, "column": "level", "seq_len": "10"})
+    no_exception(at)
+    assert not at.warning
+    assert at.session_state["config"].data == key
+    assert any("shared.csv" in c.value for c in at.caption)
+
+
+def test_digits_every_page_accuracy_and_classes():
+    at = app({"task": "digits", **SMALL, "cell": "gru"})
+    train(at)
+    shown = every_page(at)
+    assert "Accuracy" in shown["views/train.py"]
+    assert shown["views/train.py"][0] == "Loss (cross-entropy, nats)"
+    assert any(m.label == "Majority-class accuracy" for m in at.metric)
+    at.switch_page("views/hidden_states.py").run()
+    pca = spec(at, "Hidden-state trajectories by class")
+    legend = [t["name"] for t in pca["data"] if t.get("showlegend", True)]
+    assert legend == [f"digit {d}" for d in range(10)]
+    at.switch_page("views/gradient_flow.py").run()
+    profile = spec(at, "‖dL/dh_t‖ across timesteps")
+    assert profile["layout"]["xaxis"]["title"]["text"].startswith("image row t")
+
+
+def test_chars_with_truncation_every_page_sampling_and_labelled_axes():
+    at = app({"task": "chars", **SMALL, "seq_len": "16", "tbptt": "4"})
+    every_page(at)
+    assert at.file_uploader(key="data_upload_chars")
+    train(at)
+    shown = every_page(at)
+    assert shown["views/train.py"][0] == "Loss (bits per character)"
+    code = at.get("code")
+    assert code and len(code[0].value) > 100  # the sampled text
+    at.slider(key="chars_temperature").set_value(0.0).run()
+    assert any("(greedy)" in c.value for c in at.caption)
+    at.switch_page("views/gradient_flow.py").run()
+    no_exception(at)
+    tb = spec(at, "Truncated (k = 4) vs full BPTT")
+    assert len(tb["layout"]["shapes"]) == 3  # cuts at 4, 8, 12
+    profile = spec(at, "‖dL/dh_t‖ across timesteps")
+    assert len(profile["layout"]["xaxis"]["ticktext"]) == 16  # the probe string's characters
+    assert any("probe string" in c.value for c in at.caption)
+
+
+def test_a_bad_text_upload_is_refused():
+    at = app({"task": "chars", **SMALL})
+    at.file_uploader(key="data_upload_chars").set_value(("a.txt", b"too short", "text/plain")).run()
+    no_exception(at)
+    assert "at least 2,000 are needed" in " ".join(e.value for e in at.error)
+    assert at.session_state["config"].data == ""

@@ -1,0 +1,220 @@
+"""Page parts for the series, digits and chars tasks and for truncated BPTT. The views call
+these with the run's snapshot; they read explorer/ and place figures, nothing more."""
+
+from __future__ import annotations
+
+import functools
+import math
+
+import numpy as np
+import plotly.graph_objects as go
+import streamlit as st
+
+from explorer import task_figures
+from explorer.analysis import PCAResult
+from explorer.config import RunConfig
+from explorer.datasource import data_name
+from explorer.datastore import DataError
+from explorer.history import History
+from explorer.live import Snapshot
+from explorer.models import build_model
+from explorer.task_analysis import GREEDY_BELOW, sample_text
+from explorer.tasks import Task, make_task
+from ui import i18n, widgets
+from ui.i18n import t
+from ui.task_widgets import tt
+
+NEW_TASKS = ("series", "digits", "chars")
+LOSS_UNITS = {"series": "mse", "digits": "ce", "chars": "bits"}
+SAMPLE_LENGTH = 300
+
+
+@functools.lru_cache(maxsize=8)
+def task_of(config: RunConfig) -> Task:
+    """The run's task, built once per config (a config names immutable data)."""
+    return make_task(config)
+
+
+def _task(config: RunConfig) -> Task | None:
+    try:
+        return task_of(config)
+    except DataError:  # data this process no longer holds: the page draws without it
+        return None
+
+
+def chart(fig: go.Figure, key: str, help_key: str | None = None) -> None:
+    """widgets.chart with the explanation taken from explorer.texts_tasks."""
+    widgets.chart(fig, key)
+    if help_key is not None:
+        with st.popover(t("widget.what")):
+            st.markdown(tt(help_key))
+
+
+# -- Train ------------------------------------------------------------------------------------
+def loss_figure(history: History, config: RunConfig, log_y: bool, baseline, lang: str):
+    """The loss chart titled in the task's own loss (cross-entropy, bits per character)."""
+    unit = LOSS_UNITS.get(config.task)
+    name = tt(f"baseline.{config.task}") if config.task in NEW_TASKS else None
+    return task_figures.task_loss_figure(history, unit, log_y, baseline, name, lang)
+
+
+def baseline_help(config: RunConfig) -> str | None:
+    return tt(f"help.baseline.{config.task}") if config.task in NEW_TASKS else None
+
+
+def train_extras(snap: Snapshot, lang: str) -> None:
+    """Inside the live fragment, below the loss chart: the digits' accuracy, the series'
+    data, windowing, normalisation and predictions in its own units."""
+    task = _task(snap.config)
+    if task is None:
+        return
+    if task.kind == "classification":
+        _accuracy(snap, task, lang)
+    elif task.name == "series":
+        _series(snap, task, lang)
+
+
+def _accuracy(snap: Snapshot, task: Task, lang: str) -> None:
+    h = snap.history
+    baseline = task.baseline_accuracy()
+    c1, c2 = st.columns(2)
+    c1.metric(tt("metric.val_accuracy"), f"{h.val_accuracies[-1]:.1%}" if h.val_accuracies else "–")
+    c2.metric(tt("metric.baseline_accuracy"), f"{baseline:.1%}")
+    fig = task_figures.accuracy_figure(h, baseline, lang)
+    chart(fig, "accuracy", "digits.help.accuracy")
+
+
+def _series(snap: Snapshot, task: Task, lang: str) -> None:
+    w = task.windowing  # type: ignore[attr-defined]
+    column = task.column  # type: ignore[attr-defined]
+    if snap.val_loss is not None and math.isfinite(snap.val_loss):
+        st.metric(
+            tt("metric.rmse", column=column),
+            f"{math.sqrt(snap.val_loss) * w.std:.4g}",
+            help=tt("help.rmse"),
+        )
+    fig = task_figures.series_prediction_figure(snap.predictions, column, lang)
+    chart(fig, "series_prediction", "series.help")
+    series_data_panel(snap.config)
+
+
+def series_data_panel(config: RunConfig) -> None:
+    """What was done to the data before the network saw it: windows and normalisation."""
+    task = _task(config)
+    if task is None or task.name != "series":
+        return
+    w, source = task.windowing, task.source  # type: ignore[attr-defined]
+    st.subheader(tt("series.header"))
+    st.markdown(
+        tt(
+            "series.windowing",
+            column=source.column,
+            name=data_name(config, i18n.lang()),
+            n_values=w.n_values,
+            window=w.window,
+            n_windows=w.n_windows,
+            n_train=w.n_train,
+            n_val=w.n_val,
+        )
+    )
+    st.markdown(tt("series.normalisation", mean=w.mean, std=w.std))
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def _sample(
+    config_json: str, step: int, prompt: str, length: int, temperature: float, seed: int, _state
+) -> str:
+    """Text from the run's weights at `step` (cached: the same settings give the same
+    text, and a slider moved back need not sample again)."""
+    config = RunConfig.from_json(config_json)
+    task = task_of(config)
+    model = build_model(config, task)
+    model.load_state_dict(_state)
+    return sample_text(model, task, prompt, length, temperature, seed)  # type: ignore[arg-type]
+
+
+def sampling_section(snap: Snapshot | None) -> None:
+    """Below the live charts of a chars run: sample text at a temperature, as in the
+    tutorial. Sampling needs the weights, so it waits for the first steps."""
+    config = snap.config if snap is not None else st.session_state.get("config")
+    if config is None or config.task != "chars":
+        return
+    st.subheader(tt("chars.sample_header"))
+    task = _task(config)
+    default_prompt = task.probe_text()[:20] if task is not None else ""  # type: ignore[attr-defined]
+    c1, c2, c3, c4 = st.columns([3, 2, 1, 1])
+    temperature = c1.slider(
+        tt("chars.temperature"),
+        0.0,
+        2.0,
+        0.8,
+        0.05,
+        key="chars_temperature",
+        help=tt("chars.temperature_help"),
+    )
+    prompt = c2.text_input(
+        tt("chars.prompt"), default_prompt, key="chars_prompt", help=tt("chars.prompt_help")
+    )
+    length = c3.number_input(tt("chars.length"), 10, 2000, SAMPLE_LENGTH, 10, key="chars_len")
+    seed = c4.number_input(tt("chars.sample_seed"), 0, 2**31 - 1, 0, 1, key="chars_seed")
+    if snap is None or snap.model_state is None or not snap.history.steps or task is None:
+        st.info(tt("chars.no_model"))
+        return
+    text = _sample(
+        snap.config.to_json(),
+        snap.step,
+        prompt,
+        int(length),
+        float(temperature),
+        int(seed),
+        snap.model_state,
+    )
+    st.code(text, language=None, wrap_lines=True)
+    greedy = tt("chars.greedy") if temperature < GREEDY_BELOW else ""
+    st.caption(
+        tt(
+            "chars.sample_caption",
+            step=snap.step,
+            temperature=temperature,
+            greedy=greedy,
+            seed=seed,
+        )
+    )
+
+
+# -- Gradient flow ------------------------------------------------------------------------------
+def time_axis(fig: go.Figure, config: RunConfig) -> go.Figure:
+    """Name the timestep axis after what a step is: a digit's row, a probe character."""
+    if config.task == "digits":
+        return task_figures.label_time_axis(fig, None, tt("digits.row_axis"))
+    if config.task == "chars" and (task := _task(config)) is not None:
+        return task_figures.label_time_axis(fig, task.timestep_labels(), tt("chars.probe_axis"))
+    return fig
+
+
+def probe_note(config: RunConfig) -> None:
+    """For the chars task: which string the gradient is measured on."""
+    if config.task == "chars" and (task := _task(config)) is not None:
+        st.caption(tt("chars.probe_caption", probe=task.probe_text()))  # type: ignore[attr-defined]
+
+
+def tbptt_section(history: History, config: RunConfig, layer: int, lang: str) -> None:
+    """Truncated BPTT's profile beside full BPTT's, the cuts marked (only when truncating)."""
+    if not 0 < config.tbptt < config.seq_len:
+        return
+    task = _task(config)
+    labels = task.timestep_labels() if task is not None else None
+    fig = task_figures.tbptt_figure(history, config.tbptt, layer, labels, lang)
+    chart(time_axis(fig, config), "gf_tbptt", "tbptt.help")
+
+
+# -- Hidden states -------------------------------------------------------------------------------
+def pca_chart(pca: PCAResult, config: RunConfig, dims: int, lang: str) -> bool:
+    """The class-coloured PCA for a classifier (True when drawn; False: not a classifier)."""
+    task = _task(config)
+    classes = task.probe_classes() if task is not None else None
+    if classes is None or pca.coords.shape[0] != np.asarray(classes).size:
+        return False
+    chart(task_figures.pca_class_figure(pca, classes, dims, lang), "pca", "digits.help.pca")
+    st.caption(tt("digits.caption", per_class=int(np.bincount(classes).max())))
+    return True
