@@ -136,12 +136,18 @@ def loss_figure(
         )
     style(fig, title, text("fig.training_step", lang), text("fig.loss_axis", lang))
     if log_y:
-        fig.update_yaxes(type="log")
-        # add_hline puts its label at y = baseline, but annotations on a log axis are
-        # placed by log10(y): a baseline of 5 put the label (and the autorange) at 1e5.
-        for note in fig.layout.annotations:
-            if note.yref == "y" and note.y is not None and note.y > 0:
-                note.y = math.log10(note.y)
+        log_axis_labels(fig)
+    return fig
+
+
+def log_axis_labels(fig: go.Figure) -> go.Figure:
+    """Make the y axis logarithmic and move add_hline's labels to match: annotations on a
+    log axis are placed by log10(y), so a line at 5 had its label (and the autorange) at
+    1e5."""
+    fig.update_yaxes(type="log")
+    for note in fig.layout.annotations:
+        if note.yref == "y" and note.y is not None and note.y > 0:
+            note.y = math.log10(note.y)
     return fig
 
 
@@ -335,8 +341,8 @@ def clipping_figure(history: History, mode: str, threshold: float, lang: str = "
         "value": text("fig.clip_value", lang, value=f"{threshold:g}", fraction=f"{fraction:.0%}"),
     }[mode]
     style(fig, f"{title} — {note}", text("fig.training_step", lang), "‖g‖ (log)")
-    fig.update_yaxes(type="log", exponentformat="power")
-    return fig
+    fig.update_yaxes(exponentformat="power")
+    return log_axis_labels(fig)
 
 
 def spectrum_figure(history: History, lang: str = "en") -> go.Figure:

@@ -96,6 +96,8 @@ def test_clipping_figure_draws_before_after_and_the_threshold(trained):
     assert np.allclose(after.y, [r.grad_norm_clipped for r in h.steps])
     assert all(a <= 0.05 * (1 + 1e-5) for a in after.y)
     assert any(s.y0 == 0.05 for s in fig.layout.shapes)
+    # on a log axis an annotation sits at log10(y): the label must be beside its line
+    assert any(abs(a.y - np.log10(0.05)) < 1e-9 for a in fig.layout.annotations)
     assert f"{h.clipped_fraction():.0%}" in fig.layout.title.text
 
 
