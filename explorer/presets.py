@@ -39,6 +39,12 @@ class Preset:
         return f"preset.{self.name}.{part}"
 
 
+# The long-memory lessons share one setup: the adding problem, Adam 3e-3, clip at norm 1.
+ADDING = RunConfig(
+    task="adding", hidden=32, batch=32, lr=0.003, clip="norm", clip_value=1.0, val_every=50
+)
+
+
 def _options(name: str, n: int) -> tuple[str, ...]:
     return tuple(f"preset.{name}.option{i}" for i in range(1, n + 1))
 
@@ -81,18 +87,7 @@ PRESETS: dict[str, Preset] = {
         ),
         Preset(
             "vanishing",
-            RunConfig(
-                task="adding",
-                seq_len=100,
-                cell="rnn",
-                hidden=32,
-                batch=32,
-                lr=0.003,
-                clip="norm",
-                clip_value=1.0,
-                steps=1500,
-                val_every=50,
-            ),
+            ADDING.replace(seq_len=100, cell="rnn", steps=1500),
             vary=(("cell", ("rnn", "gru", "lstm")),),
             options=_options("vanishing", 3),
             page="views/compare.py",
@@ -118,36 +113,14 @@ PRESETS: dict[str, Preset] = {
         ),
         Preset(
             "forget_bias",
-            RunConfig(
-                task="adding",
-                seq_len=100,
-                cell="lstm",
-                hidden=32,
-                batch=32,
-                lr=0.003,
-                clip="norm",
-                clip_value=1.0,
-                steps=1500,
-                val_every=50,
-            ),
+            ADDING.replace(seq_len=100, cell="lstm", steps=1500),
             vary=(("forget_bias", ("0", "1")),),
             options=_options("forget_bias", 3),
             page="views/compare.py",
         ),
         Preset(
             "init_lab",
-            RunConfig(
-                task="adding",
-                seq_len=50,
-                cell="rnn",
-                hidden=32,
-                batch=32,
-                lr=0.003,
-                clip="norm",
-                clip_value=1.0,
-                steps=800,
-                val_every=50,
-            ),
+            ADDING.replace(seq_len=50, cell="rnn", steps=800),
             vary=(("init", ("default", "orthogonal", "identity")),),
             options=_options("init_lab", 3),
             page="views/compare.py",
