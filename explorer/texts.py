@@ -630,6 +630,6 @@ LANGUAGES = {"en": "English", "zh": "简体中文"}
 
 
 def text(key: str, lang: str = "en", **values: object) -> str:
-    """The text for an id in a language, with {placeholders} filled in."""
+    """The text for an id in a language, its {fields} filled in from values."""
     template = (ZH if lang == "zh" else TEXTS)[key]
     return template.format(**values) if values else template

@@ -249,8 +249,8 @@ TASK_TEXTS: dict[str, str] = {
 
 
 def task_text(text_id: str, lang: str = "en", **values: Any) -> str:
-    """The text for an id in a language (English where no translation exists yet), with
-    {placeholders} filled in from values."""
+    """The text for an id in a language (tests/test_i18n.py keeps both complete), its
+    {fields} filled in from values."""
     english = TASK_TEXTS[text_id]
     template = TASK_TEXTS_ZH.get(text_id, english) if lang == "zh" else english
     return template.format(**values) if values else template
