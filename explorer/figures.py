@@ -109,35 +109,53 @@ def loss_figure(
     idx = thin(len(history.steps))
     steps = np.asarray([history.steps[i].step for i in idx])
     loss = np.asarray([history.steps[i].loss for i in idx])
-    fig = go.Figure()
-    fig.add_scatter(
-        x=steps,
-        y=loss,
-        name=text("fig.train_batch", lang),
-        mode="lines",
-        line={"color": COLORS["train"], "width": 1.5},
+    fig = train_val_figure(
+        steps,
+        loss,
+        history.val_steps,
+        history.val_losses,
+        (text("fig.train_batch", lang), text("fig.validation", lang)),
     )
-    if history.val_steps:
-        vi = thin(len(history.val_steps))
-        fig.add_scatter(
-            x=np.asarray(history.val_steps)[vi],
-            y=np.asarray(history.val_losses)[vi],
-            name=text("fig.validation", lang),
-            mode="lines+markers",
-            line={"color": COLORS["val"], "width": 2.5},
-            marker={"size": 4},
-        )
     if baseline is not None and np.isfinite(baseline):
-        fig.add_hline(
-            y=baseline,
-            line={"dash": "dash", "color": "#888"},
-            annotation_text=text("fig.baseline", lang, name=baseline_name, value=f"{baseline:.3g}"),
-            annotation_position="top right",
-        )
+        label = text("fig.baseline", lang, name=baseline_name, value=f"{baseline:.3g}")
+        baseline_line(fig, baseline, label, "top right")
     style(fig, title, text("fig.training_step", lang), text("fig.loss_axis", lang))
     if log_y:
         log_axis_labels(fig)
     return fig
+
+
+def train_val_figure(train_x, train_y, val_x, val_y, names: tuple[str, str]) -> go.Figure:
+    """A training-batch curve (already thinned) and a validation curve (thinned here) in
+    the colours every single-run chart uses: shared by the loss and accuracy charts."""
+    fig = go.Figure()
+    fig.add_scatter(
+        x=train_x,
+        y=train_y,
+        name=names[0],
+        mode="lines",
+        line={"color": COLORS["train"], "width": 1.5},
+    )
+    if len(val_y):
+        vi = thin(len(val_y))
+        fig.add_scatter(
+            x=np.asarray(val_x)[: len(val_y)][vi],
+            y=np.asarray(val_y)[vi],
+            name=names[1],
+            mode="lines+markers",
+            line={"color": COLORS["val"], "width": 2.5},
+            marker={"size": 4},
+        )
+    return fig
+
+
+def baseline_line(fig: go.Figure, y: float, label: str, position: str) -> None:
+    fig.add_hline(
+        y=y,
+        line={"dash": "dash", "color": "#888"},
+        annotation_text=label,
+        annotation_position=position,
+    )
 
 
 def log_axis_labels(fig: go.Figure) -> go.Figure:

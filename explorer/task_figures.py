@@ -15,7 +15,17 @@ import numpy as np
 import plotly.graph_objects as go
 
 from explorer.analysis import PCAResult, Predictions
-from explorer.figures import COLORS, PALETTE, empty, floored, loss_figure, style, thin
+from explorer.figures import (
+    COLORS,
+    PALETTE,
+    baseline_line,
+    empty,
+    floored,
+    loss_figure,
+    style,
+    thin,
+    train_val_figure,
+)
 from explorer.history import History
 from explorer.texts import text
 from explorer.texts_tasks import task_text
@@ -51,31 +61,16 @@ def accuracy_figure(history: History, baseline: float | None = None, lang: str =
     if not history.has_accuracy:
         return empty(title, text("fig.empty", lang))
     idx = thin(len(history.steps))
-    fig = go.Figure()
-    fig.add_scatter(
-        x=[history.steps[i].step for i in idx],
-        y=[history.steps[i].accuracy for i in idx],
-        name=task_text("accuracy.train", lang),
-        mode="lines",
-        line={"color": COLORS["train"], "width": 1.5},
+    fig = train_val_figure(
+        [history.steps[i].step for i in idx],
+        [history.steps[i].accuracy for i in idx],
+        history.val_steps,
+        history.val_accuracies,
+        (task_text("accuracy.train", lang), task_text("accuracy.val", lang)),
     )
-    if history.val_accuracies:
-        vi = thin(len(history.val_accuracies))
-        fig.add_scatter(
-            x=np.asarray(history.val_steps)[: len(history.val_accuracies)][vi],
-            y=np.asarray(history.val_accuracies)[vi],
-            name=task_text("accuracy.val", lang),
-            mode="lines+markers",
-            line={"color": COLORS["val"], "width": 2.5},
-            marker={"size": 4},
-        )
     if baseline is not None and np.isfinite(baseline):
-        fig.add_hline(
-            y=baseline,
-            line={"dash": "dash", "color": "#888"},
-            annotation_text=task_text("accuracy.baseline", lang, value=baseline),
-            annotation_position="bottom right",
-        )
+        label = task_text("accuracy.baseline", lang, value=baseline)
+        baseline_line(fig, baseline, label, "bottom right")
     style(fig, title, text("fig.training_step", lang), task_text("accuracy.axis", lang))
     fig.update_yaxes(range=[0, 1.02], tickformat=".0%")
     return fig
