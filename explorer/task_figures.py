@@ -25,6 +25,8 @@ from explorer.figures import (
     style,
     thin,
     train_val_figure,
+    vline,
+    vrect,
 )
 from explorer.history import History
 from explorer.texts import text
@@ -140,7 +142,7 @@ def tbptt_figure(
     )
     cuts = tbptt_cuts(T, k)
     for cut in cuts:
-        fig.add_vline(x=cut - 0.5, line={"dash": "dash", "color": COLORS["free"], "width": 1})
+        vline(fig, cut - 0.5, {"dash": "dash", "color": COLORS["free"], "width": 1})
     if cuts:
         last = cuts[-1]
         note = (
@@ -237,13 +239,5 @@ def series_prediction_figure(pred: Predictions | None, column: str, lang: str = 
             line={"color": color, "width": width, "dash": dash},
         )
     if 0 < pred.warmup < len(pred.t):
-        fig.add_vrect(
-            x0=pred.t[0],
-            x1=pred.t[pred.warmup] - 0.5,
-            fillcolor="#bbb",
-            opacity=0.2,
-            line_width=0,
-            annotation_text=task_text("series.train_part", lang),
-            annotation_position="top left",
-        )
+        vrect(fig, pred.t[0], pred.t[pred.warmup] - 0.5, task_text("series.train_part", lang))
     return style(fig, title, task_text("series.pred_axis_x", lang), column)
