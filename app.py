@@ -8,7 +8,7 @@ keeps the app from running inside a worker (Python's "safe importing of the main
 import streamlit as st
 import torch
 
-from ui import classroom, i18n, session, sidebar
+from ui import classroom, i18n, janitor, session, sidebar
 from ui.i18n import t
 
 torch.set_num_threads(1)  # one core per training thread; sessions share the machine
@@ -42,6 +42,11 @@ def main() -> None:
 
     for warning in st.session_state.pop("url_warnings", []):
         st.warning(warning, icon=":material/warning:")
+    if (heavy := session.too_heavy_message()) is not None:
+        st.error(
+            t("status.too_heavy", work=f"{heavy.step_work:.2g}", limit=f"{session.max_work():.2g}"),
+            icon=":material/speed:",
+        )
 
     if (lesson := classroom.active()) is not None:
         st.info(t("classroom.active", title=t(lesson.text_key("title"))), icon=":material/school:")
@@ -52,6 +57,7 @@ def main() -> None:
 
     navigation.run()
     session.warm_up_in_background()  # after the first page is out: it competes for the GIL
+    janitor.start()  # frees the runs of closed tabs
 
 
 if __name__ == "__main__":

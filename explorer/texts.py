@@ -355,6 +355,7 @@ TEXTS: dict[str, str] = {
     # the run's status
     "state.idle": "idle",
     "state.starting": "starting",
+    "state.queued": "queued",
     "state.running": "running",
     "state.paused": "paused",
     "state.completed": "completed",
@@ -368,8 +369,16 @@ TEXTS: dict[str, str] = {
     "status.val": "val {val}",
     "msg.starting": "Building the model...",
     "msg.paused": "Paused.",
+    "msg.queued": (
+        "position {position} in line. The server trains {capacity} runs at once; yours "
+        "starts when one of them finishes or pauses."
+    ),
+    "msg.paused_idle": (
+        "Paused: no open tab showed this run for a while. Press **Resume** to go on."
+    ),
     "msg.completed": "Completed {steps} steps.",
     "msg.stopped": "Stopped; the history so far is kept.",
+    "msg.released": "Stopped and released when its tab closed; the history was saved to {folder}.",
     "msg.diverged": (
         "Diverged at step {step}: the loss or the gradient became infinite or NaN. The "
         "history before it is kept. Try a lower learning rate or turn on gradient clipping."
@@ -591,6 +600,13 @@ TEXTS: dict[str, str] = {
     "gf.clipped": "Clipped steps",
     "gf.underflow": "0 (underflow)",
     # status and guidance
+    "status.too_heavy": (
+        "These settings are too heavy for a live run on this shared server: one training "
+        "step would be about {work} multiply-adds, and the limit is {limit} (about 0.3 s "
+        "a step), so that every session keeps redrawing. Lower the batch, the sequence "
+        "length, the hidden size or the layers; the command line (`python -m explorer "
+        "train`) has no such limit."
+    ),
     "status.changed": (
         "Settings changed since this run started ({fields}). Press Reset to start a new run "
         "with them; the run on screen keeps its own settings."

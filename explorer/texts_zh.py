@@ -502,6 +502,7 @@ ZH: dict[str, str] = {
     # 运行状态
     "state.idle": "空闲",
     "state.starting": "启动中",
+    "state.queued": "排队中",
     "state.running": "训练中",
     "state.paused": "已暂停",
     "state.completed": "已完成",
@@ -515,14 +516,18 @@ ZH: dict[str, str] = {
     "status.val": "验证 {val}",
     "msg.starting": "正在构建模型……",
     "msg.paused": "已暂停。",
+    "msg.queued": "排在第 {position} 位。服务器同时训练 {capacity} 个运行；其中一个完成或暂停后，轮到你的运行。",
+    "msg.paused_idle": "已暂停：一段时间内没有打开的标签页显示这个运行。按 **继续** 接着训练。",
     "msg.completed": "已完成 {steps} 步。",
     "msg.stopped": "已停止；保留到目前为止的记录。",
+    "msg.released": "标签页关闭后已停止并释放；记录已保存到 {folder}。",
     "msg.diverged": (
         "在第 {step} 步发散：损失或梯度变成了无穷大或 NaN。之前的记录都已保留。"
         "请试试更小的学习率，或打开梯度裁剪。"
     ),
     "msg.error": "训练失败：{detail}",
     "msg.saved": "已保存到 {folder}。",
+    "status.too_heavy": "这些设置对共享服务器上的实时训练来说太重：一步训练约需 {work} 次乘加，上限是 {limit}（每步约 0.3 秒），这样每个会话都能继续刷新。请减小批大小、序列长度、隐藏单元数或层数；命令行（`python -m explorer train`）没有这个限制。",
     "status.changed": (
         "自这次运行开始以来设置已更改（{fields}）。点击重置，用新设置开始一次新的运行；"
         "屏幕上的运行保留它自己的设置。"

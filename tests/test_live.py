@@ -10,6 +10,7 @@ import pytest
 from explorer import live
 from explorer.config import RunConfig
 from explorer.live import REGISTRY, LiveRun
+from explorer.scheduler import RunQueue
 from explorer.training import Trainer
 
 TINY = RunConfig(hidden=8, seq_len=10, batch=8, steps=60, val_every=5)
@@ -75,15 +76,57 @@ def test_stop_keeps_every_finished_step_and_ends_the_thread():
     assert run.snapshot().state == "stopped"
 
 
-def test_an_orphaned_run_stops_itself(monkeypatch):
+def test_an_orphaned_run_pauses_frees_its_thread_and_resumes_where_it_was():
     run = LiveRun(ENDLESS, idle_timeout=0.3)
     run.start()
     run.wait_for(lambda s: s.step >= 2)
-    run._thread.join(10)  # nobody reads a snapshot: the heartbeat runs out
-    assert not run._thread.is_alive()
+    thread = run._thread
+    thread.join(10)  # nobody reads a snapshot: it pauses, then the paused thread ends
+    assert not thread.is_alive() and run._thread is None
     with run._cond:  # read the state without touching the heartbeat
-        assert run._snapshot.state == "stopped"
-        assert "no browser" in run._snapshot.message
+        paused = run._snapshot
+    assert paused.state == "paused" and paused.message == live.IDLE_MESSAGE
+    assert [r.step for r in paused.history.steps] == list(range(1, paused.step + 1))
+    run.start()  # the tab is back: Resume goes on from the same step in a new thread
+    snap = run.wait_for(lambda s: s.step >= paused.step + 3, 10)
+    assert snap.state == "running" and run._thread is not thread
+    assert [r.step for r in snap.history.steps][: paused.step] == list(range(1, paused.step + 1))
+
+
+def test_a_full_server_queues_runs_in_order_and_shows_the_position():
+    queue = RunQueue(capacity=1)
+    first, second, third = (LiveRun(ENDLESS, queue=queue) for _ in range(3))
+    first.start()
+    first.wait_for(lambda s: s.step >= 1)
+    second.start()
+    assert second.wait_for(lambda s: s.state == "queued").queue_position == 1
+    third.start()
+    assert third.wait_for(lambda s: s.state == "queued").queue_position == 2
+    assert second.snapshot().step == 0 and second.snapshot().active
+    first.pause()  # a paused run gives its place to the next in line
+    assert second.wait_for(lambda s: s.step >= 1).state == "running"
+    assert second.snapshot().queue_position is None
+    assert third.wait_for(lambda s: s.queue_position == 1).state == "queued"
+    third.stop("Stopped while queued.")  # leaving the queue is always possible
+    assert third.snapshot().state == "stopped" and third.snapshot().queue_position is None
+    first.start()  # back in line, behind the run that now trains
+    assert first.wait_for(lambda s: s.state == "queued").queue_position == 1
+    second.stop()
+    assert first.wait_for(lambda s: s.state == "running" and s.step > 1).state == "running"
+    assert queue.load == (1, 0)
+
+
+def test_a_queued_run_can_still_take_single_steps():
+    queue = RunQueue(capacity=1)
+    busy, waiting = LiveRun(ENDLESS, queue=queue), LiveRun(ENDLESS, queue=queue)
+    busy.start()
+    busy.wait_for(lambda s: s.step >= 1)
+    waiting.start()
+    waiting.wait_for(lambda s: s.state == "queued")
+    waiting.step_once()  # a single step needs no place in the queue, only a fair turn
+    snap = waiting.wait_for(lambda s: s.step == 1, 10)
+    assert snap.state == "paused" and snap.step == 1
+    assert queue.position(waiting) is None
 
 
 def test_an_exception_in_the_thread_becomes_an_error_state(monkeypatch):

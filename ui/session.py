@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 import threading
 import weakref
+from contextlib import AbstractContextManager
 from dataclasses import fields
 from pathlib import Path
 
@@ -14,14 +15,19 @@ from explorer import runs
 from explorer.compare import Comparison, Variant
 from explorer.config import RunConfig
 from explorer.live import FINISHED, LiveRun, Snapshot
+from explorer.scheduler import GATE, default_max_work, too_heavy
 from explorer.training import warm_up
+from ui import janitor
 
 RUN_KEY = "live_run"
+RENDER_OWNER_KEY = "render_owner"
+TOO_HEAVY_KEY = "too_heavy"
 GUARD_KEY = "live_run_guard"
 COMPARISON_KEY = "comparison"
 COMPARISON_GUARD_KEY = "comparison_guard"
 OPEN_PENDING_KEY = "open_pending"  # set by a callback; the page then switches to Train
 POLL_SECONDS = 0.25  # 4 redraws a second while a run trains
+QUEUED_POLL_SECONDS = 1.0  # a queued run only shows its place in line
 
 
 @st.cache_resource(show_spinner=False)
@@ -34,6 +40,15 @@ def warm_up_in_background() -> threading.Thread:
 
 class _SessionGuard:
     """Lives exactly as long as the session's state."""
+
+
+def render_turn() -> AbstractContextManager[None]:
+    """An urgent turn at the server's compute gate for drawing this session's live charts.
+    Ten sessions drawing at once convoy on the GIL (each thread waits for it again after
+    every lock or hash, and a 30 ms redraw took seconds); taking turns keeps every redraw
+    short, and redraws go before training steps up to a share of the time."""
+    owner = st.session_state.setdefault(RENDER_OWNER_KEY, _SessionGuard())
+    return GATE.turn(owner, urgent=True)
 
 
 def current_run() -> LiveRun | None:
@@ -61,6 +76,7 @@ def _install(run: LiveRun) -> LiveRun:
     if old is not None:
         old.stop("Replaced by a new run.")
     st.session_state[RUN_KEY] = run
+    janitor.adopt(run)
     # When Streamlit drops the session, its state goes and the guard with it: stop the
     # thread then (the heartbeat in LiveRun catches what this misses).
     guard = _SessionGuard()
@@ -70,18 +86,31 @@ def _install(run: LiveRun) -> LiveRun:
 
 
 # -- button callbacks: they run before the script, so the page redraws in the new state --
-def _run_for(config: RunConfig) -> LiveRun:
+def _run_for(config: RunConfig) -> LiveRun | None:
     """The current run, or a new one when there is none, it has finished, or it never
     started and the settings have changed since."""
     run = current_run()
     state = run.snapshot().state if run is not None else None
     if run is None or state in FINISHED or (state == "idle" and run.config != config):
+        if too_heavy(config):  # the page says why (too_heavy_message)
+            st.session_state[TOO_HEAVY_KEY] = config
+            return None
         run = replace_run(config)
     return run
 
 
+def max_work() -> int:
+    return default_max_work()
+
+
+def too_heavy_message() -> RunConfig | None:
+    """The settings a Train or Step click just refused as too heavy for a live run."""
+    return st.session_state.pop(TOO_HEAVY_KEY, None)
+
+
 def train(config: RunConfig) -> None:
-    _run_for(config).start()
+    if (run := _run_for(config)) is not None:
+        run.start()
 
 
 def pause() -> None:
@@ -90,7 +119,8 @@ def pause() -> None:
 
 
 def step(config: RunConfig) -> None:
-    _run_for(config).step_once()
+    if (run := _run_for(config)) is not None:
+        run.step_once()
 
 
 def stop() -> None:
@@ -142,5 +172,8 @@ def cancel_comparison(index: int | None = None) -> None:
 
 
 def live_interval(snap: Snapshot | None) -> float | None:
-    """Fragments poll only while a run trains, so an idle page costs the server nothing."""
-    return POLL_SECONDS if snap is not None and snap.active else None
+    """Fragments poll only while a run trains (or waits in line, more slowly), so an idle
+    page costs the server nothing."""
+    if snap is None or not snap.active:
+        return None
+    return QUEUED_POLL_SECONDS if snap.state == "queued" else POLL_SECONDS

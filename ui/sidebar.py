@@ -13,6 +13,7 @@ import streamlit as st
 
 from explorer.config import ConfigError, RunConfig
 from explorer.config import field_spec as spec
+from explorer.live import ACTIVE
 from explorer.texts import TEXTS, text
 from explorer.texts_tasks import TASK_TEXTS, task_text
 from ui import classroom, i18n, session, task_widgets
@@ -194,7 +195,7 @@ def controls(config: RunConfig) -> None:
     snap = session.snapshot()
     state = snap.state if snap is not None else "idle"
     c1, c2, c3 = st.columns(3)
-    if state in ("starting", "running"):
+    if state in ACTIVE:
         c1.button(t("btn.pause"), on_click=session.pause, key="btn_pause", width="stretch")
     elif state == "paused":
         c1.button(
@@ -228,7 +229,7 @@ def controls(config: RunConfig) -> None:
         on_click=session.stop,
         key="btn_stop",
         width="stretch",
-        disabled=state not in ("starting", "running", "paused"),
+        disabled=state not in (*ACTIVE, "paused"),
     )
     st.button(
         t("btn.reset"),

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import functools
 import math
+from collections.abc import Callable
 
 import numpy as np
 import plotly.graph_objects as go
@@ -42,9 +43,14 @@ def _task(config: RunConfig) -> Task | None:
         return None
 
 
-def chart(fig: go.Figure, key: str, help_key: str | None = None) -> None:
+def chart(
+    fig: go.Figure | Callable[[], go.Figure],
+    key: str,
+    help_key: str | None = None,
+    source: tuple | None = None,
+) -> None:
     """widgets.chart with the explanation taken from explorer.texts_tasks."""
-    widgets.chart(fig, key)
+    widgets.chart(fig, key, source=source)
     if help_key is not None:
         with st.popover(t("widget.what")):
             st.markdown(tt(help_key))
@@ -215,6 +221,11 @@ def pca_chart(pca: PCAResult, config: RunConfig, dims: int, lang: str) -> bool:
     classes = task.probe_classes() if task is not None else None
     if classes is None or pca.coords.shape[0] != np.asarray(classes).size:
         return False
-    chart(task_figures.pca_class_figure(pca, classes, dims, lang), "pca", "digits.help.pca")
+    chart(
+        lambda: task_figures.pca_class_figure(pca, classes, dims, lang),
+        "pca",
+        "digits.help.pca",
+        source=(pca, dims, lang),
+    )
     st.caption(tt("digits.caption", per_class=int(np.bincount(classes).max())))
     return True

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TypeVar
+
 import plotly.graph_objects as go
 import streamlit as st
 
-from explorer.live import Snapshot
-from ui import classroom, session
+from explorer.live import IDLE_MESSAGE, Snapshot
+from explorer.scheduler import QUEUE
+from ui import classroom, janitor, session
 from ui.i18n import t
 
 # Plotly's own modebar carries the PNG export; scale 2 gives a crisp projector image.
@@ -14,9 +18,13 @@ PLOT_CONFIG = {
     "displaylogo": False,
     "toImageButtonOptions": {"format": "png", "scale": 2},
 }
+MEMO_KEY = "redraw_memo"
+KEEP_ALIVE_SECONDS = 5.0
+T = TypeVar("T")
 STATE_ICONS = {
     "idle": ":material/radio_button_unchecked:",
     "starting": ":material/hourglass_top:",
+    "queued": ":material/schedule:",
     "running": ":material/play_circle:",
     "paused": ":material/pause_circle:",
     "completed": ":material/check_circle:",
@@ -26,11 +34,48 @@ STATE_ICONS = {
 }
 
 
-def chart(fig: go.Figure, key: str, help_id: str | None = None) -> None:
-    st.plotly_chart(classroom.style_figure(fig), key=key, config=PLOT_CONFIG, width="stretch")
+def memo(key: str, source: tuple, build: Callable[[], T]) -> T:
+    """build(), or what it returned at an earlier redraw of this session while `source`
+    holds the same objects and equal plain values: predictions, weights and hidden states
+    change twice a second, a live page redraws four times."""
+    store = st.session_state.setdefault(MEMO_KEY, {})
+    last = store.get(key)
+    if last is not None and _same(last[0], source):
+        return last[1]
+    value = build()
+    store[key] = (source, value)
+    return value
+
+
+def chart(
+    fig: go.Figure | Callable[[], go.Figure],
+    key: str,
+    help_id: str | None = None,
+    source: tuple | None = None,
+) -> None:
+    """Place a figure with its explanation. With `source`, `fig` is a builder, memoized
+    on source (see memo): building figures is most of a redraw's cost."""
+    if source is None:
+        fig = classroom.style_figure(fig)
+    else:
+        build = fig
+        fig = memo(
+            f"chart:{key}",
+            (*source, classroom.presenter()),
+            lambda: classroom.style_figure(build()),
+        )
+    st.plotly_chart(fig, key=key, config=PLOT_CONFIG, width="stretch")
     if help_id is not None:
         with st.popover(t("widget.what")):
             st.markdown(t(help_id))
+
+
+def _same(a: tuple, b: tuple) -> bool:
+    plain = (str, int, float, bool, type(None))
+    if len(a) != len(b):
+        return False
+    pairs = zip(a, b, strict=True)
+    return all(x is y or (isinstance(x, plain) and type(x) is type(y) and x == y) for x, y in pairs)
 
 
 def status_line(snap: Snapshot | None) -> None:
@@ -66,6 +111,12 @@ def state_message(snap: Snapshot) -> str:
         return t("msg.error", detail=snap.message.removeprefix("Training failed: "))
     if snap.state == "completed":
         return t("msg.completed", steps=snap.step)
+    if snap.state == "queued":
+        return t("msg.queued", position=snap.queue_position, capacity=QUEUE.capacity)
+    if snap.state == "paused" and snap.message == IDLE_MESSAGE:
+        return t("msg.paused_idle")
+    if snap.state == "stopped" and snap.message.startswith(janitor.RELEASED):
+        return t("msg.released", folder=snap.saved_to or "–")
     if snap.state in ("starting", "paused", "stopped"):
         return t(f"msg.{snap.state}")
     return ""
@@ -76,6 +127,7 @@ def live(body, every: float | None = None) -> None:
     second while the run trains (or every `every` s), and triggers one full rerun when
     the run stops, so the buttons update. One fragment per page: each rerun costs."""
     started_active = (snap := session.snapshot()) is not None and snap.active
+    started_queued = snap is not None and snap.state == "queued"
     interval = session.live_interval(snap)
 
     @st.fragment(run_every=max(interval, every or 0) if interval else None)
@@ -83,9 +135,26 @@ def live(body, every: float | None = None) -> None:
         current = session.snapshot()
         if started_active and (current is None or not current.active):
             st.rerun()
-        status_line(current)
-        classroom.prompt()
-        if classroom.revealed():  # a lesson's question comes before its charts
-            body(current)
+        if started_queued and current is not None and current.state != "queued":
+            st.rerun()  # out of the queue: poll at the training rate from now on
+        with session.render_turn():
+            status_line(current)
+            classroom.prompt()
+            if classroom.revealed():  # a lesson's question comes before its charts
+                body(current)
 
     _fragment()
+
+
+def keep_alive() -> None:
+    """On a page without live charts, tell a training run every few seconds that its tab
+    is still open: a run nobody polls pauses (explorer.live.IDLE_TIMEOUT)."""
+    snap = session.snapshot()
+    if snap is None or not snap.active:
+        return
+
+    @st.fragment(run_every=KEEP_ALIVE_SECONDS)
+    def _heartbeat() -> None:
+        session.snapshot()
+
+    _heartbeat()

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from explorer.presets import PRESETS, Preset
-from ui import classroom
+from ui import classroom, widgets
 from ui.i18n import t as text
 
 st.title(text("classroom.title"))
@@ -39,3 +39,5 @@ for preset in PRESETS.values():
         right.markdown(f"[{text('classroom.link')}](?preset={preset.name})")
         if preset.is_race:
             right.caption(text("classroom.race_hint"))
+
+widgets.keep_alive()  # a run training meanwhile goes on: this page does not poll it

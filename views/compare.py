@@ -336,3 +336,5 @@ st.file_uploader(
 if (result := st.session_state.pop("cmp_upload_result", None)) is not None:
     kind, message = result
     (st.error if kind == "error" else st.success)(message)
+
+widgets.keep_alive()  # a run training meanwhile goes on: this page does not poll it

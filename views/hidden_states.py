@@ -36,9 +36,14 @@ def body(snap: Snapshot | None) -> None:
         )
         index = steps.index(chosen) if chosen in steps else index
     record = records[index]
-    pca = hidden_pca(record.states, step=record.step)
+    pca = widgets.memo("pca", (record,), lambda: hidden_pca(record.states, step=record.step))
     if not task_panels.pca_chart(pca, snap.config, dims, LANG):  # digits: coloured by class
-        widgets.chart(figures.pca_figure(pca, dims, lang=LANG), "pca", "chart.pca")
+        widgets.chart(
+            lambda: figures.pca_figure(pca, dims, lang=LANG),
+            "pca",
+            "chart.pca",
+            source=(pca, dims, LANG),
+        )
     st.caption(
         t(
             "hidden.caption",

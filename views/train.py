@@ -47,7 +47,10 @@ def body(snap: Snapshot | None) -> None:
     )
     if snap.config.task.startswith("sine"):
         widgets.chart(
-            figures.prediction_figure(snap.predictions, lang=LANG), "prediction", "chart.prediction"
+            lambda: figures.prediction_figure(snap.predictions, lang=LANG),
+            "prediction",
+            "chart.prediction",
+            source=(snap.predictions, LANG),
         )
     task_panels.train_extras(snap, LANG)  # accuracy; the series' data and predictions
 
