@@ -25,18 +25,13 @@ import argparse
 import contextlib
 import os
 import re
-import signal
-import socket
 import statistics
-import subprocess
-import sys
-import tempfile
 import time
-import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from playwright.sync_api import Browser, Page, sync_playwright
+from server import cpu_seconds, proc_stat, rss_mib, streamlit_server
 
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = "/usr/bin/chromium"
@@ -95,72 +90,17 @@ class Watch:
         return (s1 - s0) / (t1 - t0) if t1 > t0 else float("nan")
 
 
-def _stat(pid: int) -> list[str] | None:
-    try:
-        text = Path(f"/proc/{pid}/stat").read_text()
-    except OSError:
-        return None
-    return text[text.rindex(")") + 2 :].split()  # fields from 3 (state) on
-
-
-def cpu_seconds(pids: list[int]) -> float:
-    """User + system CPU time of the processes (all their threads)."""
-    total = 0
-    for pid in pids:
-        if (fields := _stat(pid)) is not None:
-            total += int(fields[11]) + int(fields[12])  # utime, stime
-    return total / os.sysconf("SC_CLK_TCK")
-
-
 def browser_pids(server: int) -> list[int]:
     """Our descendants except the server: Playwright's driver and Chromium's processes."""
     parent: dict[int, int] = {}
     for entry in Path("/proc").iterdir():
-        if entry.name.isdigit() and (fields := _stat(int(entry.name))) is not None:
+        if entry.name.isdigit() and (fields := proc_stat(int(entry.name))) is not None:
             parent[int(entry.name)] = int(fields[1])
     mine, frontier = set(), {os.getpid()}
     while frontier:
         frontier = {p for p, pp in parent.items() if pp in frontier and p != server} - mine
         mine |= frontier
     return sorted(mine)
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def rss_mib(pid: int) -> float:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    return float("nan")
-
-
-def wait_healthy(url: str, process: subprocess.Popen, timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            sys.exit(f"streamlit exited with {process.returncode}")
-        with (
-            contextlib.suppress(OSError),
-            urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response,
-        ):
-            if response.read().decode().strip() == "ok":
-                return
-        time.sleep(0.2)
-    sys.exit(f"streamlit not healthy after {timeout:.0f} s")
-
-
-def stop_server(process: subprocess.Popen) -> None:
-    for sig, wait in [(signal.SIGTERM, 10), (signal.SIGKILL, 5)]:
-        if process.poll() is not None:
-            return
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(process.pid, sig)
-        with contextlib.suppress(subprocess.TimeoutExpired):
-            process.wait(wait)
 
 
 def open_session(browser: Browser, url: str) -> Page:
@@ -247,75 +187,53 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=10.0, help="each sampling window")
     args = parser.parse_args()
 
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
-    url = f"{base}/?{'&'.join(q for q in (args.query, ENDLESS) if q)}"
-    command = [
-        *(sys.executable, "-m", "streamlit", "run", "app.py"),
-        *("--server.address", "127.0.0.1", "--server.port", str(port)),
-        *("--server.headless", "true"),
-    ]
     rows: list[tuple[str, str]] = []
     began = time.monotonic()
     started = time.monotonic()
-    runs = tempfile.TemporaryDirectory(prefix="bench-runs-")  # finished runs save here
-    process = subprocess.Popen(
-        command,
-        cwd=ROOT,
-        env={**os.environ, "RNN_EXPLORER_RUNS": runs.name},
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )
-    try:
-        with sync_playwright() as pw:
-            browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-            wait_healthy(base, process)
-            first = open_session(browser, base + "/")
-            rows.append(
-                ("app start -> first rendered chart", f"{time.monotonic() - started:.1f} s")
-            )
-            first.context.close()
-            time.sleep(1.0)
-            rss_idle = rss_mib(process.pid)
+    with streamlit_server() as (base, process), sync_playwright() as pw:
+        url = f"{base}/?{'&'.join(q for q in (args.query, ENDLESS) if q)}"
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        first = open_session(browser, base + "/")
+        rows.append(("app start -> first rendered chart", f"{time.monotonic() - started:.1f} s"))
+        first.context.close()
+        time.sleep(1.0)
+        rss_idle = rss_mib(process.pid)
 
-            latencies = [train_latency(browser, url) for _ in range(3)]
+        latencies = [train_latency(browser, url) for _ in range(3)]
+        rows.append(
+            (
+                "Train click -> first loss point (median of 3)",
+                f"{statistics.median(latencies):.2f} s  "
+                f"({', '.join(f'{x:.2f}' for x in latencies)})",
+            )
+        )
+
+        windows = {}
+        for n in (1, 2):
+            pages = [open_session(browser, url) for _ in range(n)]
+            start_training(pages)
+            windows[n] = watch(pages, args.seconds, process.pid)
+            for page in pages:
+                close_session(page)
+        rows.append(("server RSS idle (after start-up)", f"{rss_idle:.0f} MiB"))
+        for n, w in windows.items():
+            label = f"{n} session{'s' if n > 1 else ''} training"
+            rows.append((f"{label}: redraws/s (status line)", w.per_session("redraws")))
+            rows.append((f"{label}: loss chart redraws/s", w.per_session("chart_updates")))
             rows.append(
                 (
-                    "Train click -> first loss point (median of 3)",
-                    f"{statistics.median(latencies):.2f} s  "
-                    f"({', '.join(f'{x:.2f}' for x in latencies)})",
+                    f"{label}: steps/s",
+                    ", ".join(f"{x.steps_per_second():.0f}" for x in w.watches),
                 )
             )
-
-            windows = {}
-            for n in (1, 2):
-                pages = [open_session(browser, url) for _ in range(n)]
-                start_training(pages)
-                windows[n] = watch(pages, args.seconds, process.pid)
-                for page in pages:
-                    close_session(page)
-            rows.append(("server RSS idle (after start-up)", f"{rss_idle:.0f} MiB"))
-            for n, w in windows.items():
-                label = f"{n} session{'s' if n > 1 else ''} training"
-                rows.append((f"{label}: redraws/s (status line)", w.per_session("redraws")))
-                rows.append((f"{label}: loss chart redraws/s", w.per_session("chart_updates")))
-                rows.append(
-                    (
-                        f"{label}: steps/s",
-                        ", ".join(f"{x.steps_per_second():.0f}" for x in w.watches),
-                    )
+            rows.append(
+                (
+                    f"{label}: CPU cores busy, server / browser",
+                    f"{w.server_cores:.2f} / {w.browser_cores:.2f}",
                 )
-                rows.append(
-                    (
-                        f"{label}: CPU cores busy, server / browser",
-                        f"{w.server_cores:.2f} / {w.browser_cores:.2f}",
-                    )
-                )
-                rows.append((f"{label}: server RSS peak", f"{w.peak_rss:.0f} MiB"))
-            browser.close()
-    finally:
-        stop_server(process)
+            )
+            rows.append((f"{label}: server RSS peak", f"{w.peak_rss:.0f} MiB"))
+        browser.close()
 
     settings = args.query or "defaults"
     print(f"\nRNN Gradient-Flow Explorer, live app ({settings}; {os.cpu_count()} CPUs)")
