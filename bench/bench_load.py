@@ -70,6 +70,8 @@ class Session:
     states: set[str] = field(default_factory=set)
     queue_positions: list[int] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
+    full_runs: int = 0  # script runs of the whole page (loads, clicks, state changes)
+    fragment_runs: int = 0  # live-chart runs
 
     # -- sending ---------------------------------------------------------------------
     async def rerun(self, fragment_id: str = "", trigger: str | None = None) -> None:
@@ -128,6 +130,9 @@ class Session:
             self.page_hash = msg.new_session.page_script_hash
             if not msg.metadata.run.fragment_ids:
                 self._cancel_timers()  # a full run re-registers the timers it keeps
+                self.full_runs += 1
+            else:
+                self.fragment_runs += 1
             self.run_has_chart = False
         elif kind == "page_info_changed":
             self.query = msg.page_info_changed.query_string
@@ -301,7 +306,7 @@ async def load(base: str, pid: int, args: argparse.Namespace) -> list[str]:
         f"all {args.sessions} pages loaded in {load_seconds:.1f} s",
         "",
         f"{'session':>7}  {'redraws/s':>9}  {'worst 5 s':>9}  {'steps/s':>7}  "
-        f"{'1st chart':>9}  {'queued at':>9}  states",
+        f"{'1st chart':>9}  {'queued at':>9}  {'runs':>9}  states",
     ]
     rates, firsts = [], []
     for s in sessions:
@@ -315,8 +320,8 @@ async def load(base: str, pid: int, args: argparse.Namespace) -> list[str]:
         queued = str(max(s.queue_positions)) if s.queue_positions else "-"
         lines.append(
             f"{s.index:>7}  {rate:>9.2f}  {worst:>9.2f}  {speed:>7.1f}  {first:>8.2f}s  "
-            f"{queued:>9}  {','.join(sorted(s.states))}"
-            + (f"  ERRORS: {s.errors}" if s.errors else "")
+            f"{queued:>9}  {f'{s.full_runs}+{s.fragment_runs}':>9}  "
+            f"{','.join(sorted(s.states))}" + (f"  ERRORS: {s.errors}" if s.errors else "")
         )
     known = sorted(f for f in firsts if not math.isnan(f))
     p95 = known[min(len(known) - 1, math.ceil(0.95 * len(known)) - 1)] if known else math.nan

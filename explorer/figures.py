@@ -89,8 +89,8 @@ def style(
         },
         overwrite=True,
     )
-    fig.layout.xaxis.title.text = x
-    fig.layout.yaxis.title.text = y
+    fig.layout.xaxis.title = {"text": x}  # (assigning .title.text costs 10x: callbacks)
+    fig.layout.yaxis.title = {"text": y}
     return fig
 
 

@@ -242,9 +242,11 @@ def _env_int(name: str, default: int) -> int:
 
 
 def default_capacity() -> int:
-    """Runs training at once before new ones queue: $RNN_EXPLORER_MAX_RUNS, else 6 per
-    core (the load bench keeps ten sessions above 2 redraws a second on 2 cores)."""
-    return _env_int("RNN_EXPLORER_MAX_RUNS", 6 * (os.cpu_count() or 1))
+    """Runs training at once before new ones queue: $RNN_EXPLORER_MAX_RUNS, else 5 per
+    core. On 2 cores, bench/bench_load.py measured ten sessions training at ~4 redraws a
+    second each, and twelve (with eight more queued) at ~1.3: the page updates, not the
+    training, run out first."""
+    return _env_int("RNN_EXPLORER_MAX_RUNS", 5 * (os.cpu_count() or 1))
 
 
 def default_slots() -> int:

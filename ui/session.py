@@ -27,7 +27,7 @@ COMPARISON_KEY = "comparison"
 COMPARISON_GUARD_KEY = "comparison_guard"
 OPEN_PENDING_KEY = "open_pending"  # set by a callback; the page then switches to Train
 POLL_SECONDS = 0.25  # 4 redraws a second while a run trains
-QUEUED_POLL_SECONDS = 1.0  # a queued run only shows its place in line
+QUEUED_POLL_SECONDS = 3.0  # a queued run only shows its place in line
 
 
 @st.cache_resource(show_spinner=False)

@@ -126,17 +126,15 @@ def live(body, every: float | None = None) -> None:
     """Draw the status line and body(snapshot) in one fragment that redraws 4 times a
     second while the run trains (or every `every` s), and triggers one full rerun when
     the run stops, so the buttons update. One fragment per page: each rerun costs."""
-    started_active = (snap := session.snapshot()) is not None and snap.active
-    started_queued = snap is not None and snap.state == "queued"
-    interval = session.live_interval(snap)
+    interval = session.live_interval(session.snapshot())
 
     @st.fragment(run_every=max(interval, every or 0) if interval else None)
     def _fragment() -> None:
         current = session.snapshot()
-        if started_active and (current is None or not current.active):
+        if session.live_interval(current) != interval:
+            # The run stopped (the buttons change), joined or left the queue (it polls at
+            # another rate): redraw the whole page once.
             st.rerun()
-        if started_queued and current is not None and current.state != "queued":
-            st.rerun()  # out of the queue: poll at the training rate from now on
         with session.render_turn():
             status_line(current)
             classroom.prompt()
