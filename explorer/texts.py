@@ -370,8 +370,8 @@ TEXTS: dict[str, str] = {
     "msg.starting": "Building the model...",
     "msg.paused": "Paused.",
     "msg.queued": (
-        "position {position} in line. The server trains {capacity} runs at once; yours "
-        "starts when one of them finishes or pauses."
+        "position {position} in line. The server is training as many runs as it takes "
+        "at once ({capacity}); yours starts when one of them finishes or pauses."
     ),
     "msg.paused_idle": (
         "Paused: no open tab showed this run for a while. Press **Resume** to go on."

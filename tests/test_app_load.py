@@ -59,7 +59,7 @@ def test_a_busy_server_shows_the_place_in_line_then_trains(one_place):
     at.run()
     assert not at.exception
     assert "queued" in status(at) and "position 1 in line" in status(at)
-    assert "trains 1 runs at once" in status(at)
+    assert "as many runs as it takes at once (1)" in status(at)
     assert at.button(key="btn_pause")  # a queued run can be paused or stopped
     assert not at.button(key="btn_stop").disabled
     blocker.stop()  # a place frees: the queued run trains
