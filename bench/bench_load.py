@@ -54,6 +54,7 @@ class Session:
 
     index: int
     query: str
+    page: str = ""  # the page's URL path (gradient_flow, ...); "" is Train
     ws: ClientConnection | None = None
     page_hash: str = ""
     buttons: dict[str, str] = field(default_factory=dict)  # label -> widget id
@@ -80,7 +81,10 @@ class Session:
             widgets.widgets.append(WidgetState(id=trigger, trigger_value=True))
         state = ClientState(
             query_string=self.query,
-            page_script_hash=self.page_hash,
+            # A named page is asked for by name on every run (as the front end does from
+            # the URL path); the Train page is the default, by the hash the server sent.
+            page_script_hash="" if self.page else self.page_hash,
+            page_name=self.page,
             widget_states=widgets,
             fragment_id=fragment_id,
             is_auto_rerun=bool(fragment_id),
@@ -267,7 +271,7 @@ async def load(base: str, pid: int, args: argparse.Namespace) -> list[str]:
     # One session first trains for a moment and stops, as the first student would: the
     # one-off costs (imports, torch's kernels and caches) are paid before memory is
     # measured, so what the class adds is what must come back.
-    warm = Session(-1, args.query)
+    warm = Session(-1, args.query, args.page)
     await open_session(warm, ws_url)
     await warm.press("Train")
     while warm.first_chart is None and time.monotonic() - warm.clicked < 60:
@@ -280,7 +284,7 @@ async def load(base: str, pid: int, args: argparse.Namespace) -> list[str]:
     threads_idle = proc_status(pid, "Threads")
     start_rss = await quiet(sampler)
 
-    sessions = [Session(i, args.query) for i in range(args.sessions)]
+    sessions = [Session(i, args.query, args.page) for i in range(args.sessions)]
     opened = time.monotonic()
     await asyncio.gather(*(open_session(s, ws_url) for s in sessions))
     load_seconds = time.monotonic() - opened
@@ -302,7 +306,8 @@ async def load(base: str, pid: int, args: argparse.Namespace) -> list[str]:
 
     lines = [
         f"\nRNN Gradient-Flow Explorer under load: {args.sessions} sessions pressed Train "
-        f"({args.query or 'default settings'}), {args.seconds:.0f} s, {os.cpu_count()} CPUs",
+        f"({args.query or 'default settings'}) on the {args.page or 'train'} page, "
+        f"{args.seconds:.0f} s, {os.cpu_count()} CPUs",
         f"all {args.sessions} pages loaded in {load_seconds:.1f} s",
         "",
         f"{'session':>7}  {'redraws/s':>9}  {'worst 5 s':>9}  {'steps/s':>7}  "
@@ -364,6 +369,9 @@ def main() -> None:
     parser.add_argument("--sessions", type=int, default=10)
     parser.add_argument("--seconds", type=float, default=30.0, help="training window")
     parser.add_argument("--query", default="", help="URL settings, e.g. 'cell=gru'")
+    parser.add_argument(
+        "--page", default="", help="the page every session watches: gradient_flow, ..."
+    )
     parser.add_argument("--stagger", type=float, default=0.1, help="seconds between clicks")
     parser.add_argument(
         "--settle",

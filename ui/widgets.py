@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from typing import TypeVar
 
@@ -45,6 +46,11 @@ def memo(key: str, source: tuple, build: Callable[[], T]) -> T:
     value = build()
     store[key] = (source, value)
     return value
+
+
+def tick(seconds: float) -> int:
+    """A number that changes every `seconds`: a memo source for charts that may lag."""
+    return int(time.monotonic() / seconds)
 
 
 def chart(

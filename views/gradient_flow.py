@@ -78,16 +78,30 @@ def body(snap: Snapshot | None) -> None:
                 "gf_heatmap_c",
                 "chart.cell",
             )
+    # The per-parameter and clipping charts (a trace per parameter: the costliest of the
+    # page) follow once a second, the timestep charts above at every redraw.
+    second = widgets.tick(1.0) if snap.active else snap.step
     c1, c2 = st.columns(2)
     with c1:
-        widgets.chart(figures.param_norms_figure(h, lang=LANG), "gf_params", "chart.params")
+        widgets.chart(
+            lambda: figures.param_norms_figure(h, lang=LANG),
+            "gf_params",
+            "chart.params",
+            source=(second, snap.config, LANG),
+        )
     with c2:
         widgets.chart(
-            figures.clipping_figure(h, cfg.clip, cfg.clip_value, lang=LANG),
+            lambda: figures.clipping_figure(h, cfg.clip, cfg.clip_value, lang=LANG),
             "gf_clip",
             "chart.clipping",
+            source=(second, snap.config, LANG),
         )
-    widgets.chart(figures.spectrum_figure(h, lang=LANG), "gf_spectrum", "chart.spectrum")
+    widgets.chart(
+        lambda: figures.spectrum_figure(h, lang=LANG),
+        "gf_spectrum",
+        "chart.spectrum",
+        source=(len(h.spectra), snap.step if not h.spectra else h.spectra[-1].step, LANG),
+    )
 
 
 def _ratio(norms) -> str:
