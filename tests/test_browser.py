@@ -88,7 +88,6 @@ CHARTS_JS = """() => [...document.querySelectorAll(
 @dataclass
 class App:
     url: str
-    process: subprocess.Popen
     start_to_chart_s: float
 
 
@@ -152,13 +151,13 @@ def browser() -> Iterator[Browser]:
         browser.close()
 
 
-@pytest.fixture(scope="module")
-def app(browser: Browser, tmp_path_factory: pytest.TempPathFactory) -> Iterator[App]:
-    """One server for the module, started as the README does; the first page load is timed
-    from the process spawn (torch's import dominates) and warms the server for the rest."""
+@contextlib.contextmanager
+def serve(folder: Path, env: dict[str, str] | None = None) -> Iterator[tuple[str, float]]:
+    """The server started as the README does, on a free port, its log in `folder`; yields
+    (URL, the time it was spawned) once it is healthy, and stops it afterwards."""
     port = _free_port()
     url = f"http://127.0.0.1:{port}"
-    log = tmp_path_factory.mktemp("server") / "streamlit.log"
+    log = folder / "streamlit.log"
     command = [
         *(sys.executable, "-m", "streamlit", "run", "app.py"),
         *("--server.address", "127.0.0.1", "--server.port", str(port)),
@@ -167,19 +166,32 @@ def app(browser: Browser, tmp_path_factory: pytest.TempPathFactory) -> Iterator[
     with log.open("w") as out:
         started = time.monotonic()
         process = subprocess.Popen(
-            command, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
+            command,
+            cwd=ROOT,
+            env={**os.environ, **(env or {})},
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
         )
     try:
         _wait_healthy(url, process, log)
+        yield url, started
+    finally:
+        _stop(process)
+
+
+@pytest.fixture(scope="module")
+def app(browser: Browser, tmp_path_factory: pytest.TempPathFactory) -> Iterator[App]:
+    """One server for the module; the first page load is timed from the process spawn
+    (torch's import dominates) and warms the server for the rest."""
+    with serve(tmp_path_factory.mktemp("server")) as (url, started):
         context = browser.new_context(viewport={"width": 1400, "height": 1000})
         page = context.new_page()
         page.goto(url + "/")
         page.wait_for_selector(CHART, timeout=TIMEOUT_MS)
         start_to_chart = time.monotonic() - started
         context.close()
-        yield App(url, process, start_to_chart)
-    finally:
-        _stop(process)
+        yield App(url, start_to_chart)
 
 
 @pytest.fixture

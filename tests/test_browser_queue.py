@@ -6,9 +6,6 @@ A server started as the README does, but with room for one training run at a tim
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
@@ -17,17 +14,14 @@ import pytest
 from test_browser import (  # noqa: F401  (browser: a fixture pytest finds by name)
     ALERT,
     CHART,
-    ROOT,
     SMALL,
     TIMEOUT_MS,
-    _free_port,
-    _stop,
-    _wait_healthy,
     assert_no_exception,
     browser,
     open_app,
     press,
     screenshot,
+    serve,
     status,
     wait_status,
 )
@@ -41,29 +35,10 @@ ENDLESS = SMALL.replace("steps=800", "steps=100000")
 
 @pytest.fixture(scope="module")
 def full_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    port = _free_port()
-    url = f"http://127.0.0.1:{port}"
     folder = tmp_path_factory.mktemp("queue-server")
-    command = [
-        *(sys.executable, "-m", "streamlit", "run", "app.py"),
-        *("--server.address", "127.0.0.1", "--server.port", str(port)),
-        *("--server.headless", "true"),
-    ]
-    env = {**os.environ, "RNN_EXPLORER_MAX_RUNS": "1", "RNN_EXPLORER_RUNS": str(folder)}
-    with (folder / "streamlit.log").open("w") as out:
-        process = subprocess.Popen(
-            command,
-            cwd=ROOT,
-            env=env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-    try:
-        _wait_healthy(url, process, folder / "streamlit.log")
+    env = {"RNN_EXPLORER_MAX_RUNS": "1", "RNN_EXPLORER_RUNS": str(folder)}
+    with serve(folder, env) as (url, _):
         yield url
-    finally:
-        _stop(process)
 
 
 def test_the_second_run_waits_in_line_and_trains_when_the_first_stops(
