@@ -18,4 +18,5 @@ if ! command -v chromium >/dev/null 2>&1; then
   fi
 fi
 
-python3 -m pytest "$@"
+# Every test: pyproject.toml leaves the slow ones out of a bare `pytest`.
+python3 -m pytest -m "slow or not slow" "$@"
