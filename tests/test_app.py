@@ -7,11 +7,11 @@ calls at.run() to redraw.
 from __future__ import annotations
 
 import base64
-import json
 from pathlib import Path
 
 import numpy as np
 import pytest
+from harness import chart_specs, chart_titles
 from streamlit.testing.v1 import AppTest
 
 from explorer.config import RunConfig
@@ -51,10 +51,6 @@ def train_until(at: AppTest, predicate, timeout: float = 60.0):
     return snap
 
 
-def chart_specs(at: AppTest) -> list[dict]:
-    return [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
-
-
 def values(data) -> np.ndarray:
     """A plotly JSON array: a plain list, or a typed buffer {"dtype", "bdata"[, "shape"]}."""
     if isinstance(data, dict):
@@ -65,10 +61,6 @@ def values(data) -> np.ndarray:
             else array
         )
     return np.asarray(data)
-
-
-def chart_titles(at: AppTest) -> list[str]:
-    return [s["layout"]["title"]["text"] for s in chart_specs(at)]
 
 
 @pytest.mark.parametrize("page", PAGES)
@@ -87,7 +79,7 @@ def test_every_page_renders_during_and_after_training(cell):
     for page in PAGES:
         at.switch_page(page).run()
         no_exception(at)
-        assert at.get("plotly_chart"), page
+        assert chart_specs(at), page
     # the LSTM gets the cell-state charts as well
     at.switch_page("views/gradient_flow.py").run()
     titles = " ".join(chart_titles(at))

@@ -4,11 +4,11 @@ one trains, and a link to data this server does not hold warns and falls back.""
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import numpy as np
 import pytest
+from harness import chart_specs, chart_titles
 from streamlit.testing.v1 import AppTest
 
 from explorer.datastore import STORE, content_key
@@ -45,12 +45,8 @@ def no_exception(at: AppTest) -> None:
     assert not at.exception, [e.value for e in at.exception]
 
 
-def titles(at: AppTest) -> list[str]:
-    return [json.loads(c.proto.spec)["layout"]["title"]["text"] for c in at.get("plotly_chart")]
-
-
 def spec(at: AppTest, title_start: str) -> dict:
-    specs = [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+    specs = chart_specs(at)
     return next(s for s in specs if s["layout"]["title"]["text"].startswith(title_start))
 
 
@@ -67,7 +63,7 @@ def every_page(at: AppTest) -> dict[str, list[str]]:
     for page in PAGES:
         at.switch_page(page).run()
         no_exception(at)
-        shown[page] = titles(at)
+        shown[page] = chart_titles(at)
     at.switch_page("views/train.py").run()
     return shown
 

@@ -46,7 +46,9 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 LOADED = '[data-testid="stApp"][data-test-script-state="notRunning"]'
-CHART = '[data-testid="stPlotlyChart"] .js-plotly-plot .main-svg'
+# A drawn chart: ui/plot.py's div (Plotly marks it .js-plotly-plot once it has drawn).
+PLOT = ".rnn-plot.js-plotly-plot"
+CHART = f"{PLOT} .main-svg"
 EXCEPTION = '[data-testid="stException"]'
 ALERT = '[data-testid="stAlert"]'
 NAV_LINK = '[data-testid="stSidebarNavLink"]'
@@ -56,6 +58,7 @@ PAGES = {  # sidebar label -> the page's title
     "Hidden states": "Hidden states",
     "Learn": "Learn",
 }
+LOSS_TITLE = "Loss (MSE)"
 # Small runs: these tests check the mechanics, and two cores hold the server, the browser
 # and the training thread. 800 steps last long enough to see the loss chart grow.
 SMALL = "hidden=8&seq_len=20&steps=800"
@@ -63,26 +66,28 @@ STATUS_RE = re.compile(r"(\w+) · step (\d+) / (\d+)")
 Status = tuple[str, int, int]  # (state, step, total steps) from the status line
 TIMEOUT_MS = 60_000
 
-# [points, last x] of the first trace of the first Plotly chart (the loss chart on Train).
-# Streamlit ships arrays as typed buffers ({dtype, bdata}), so .data[0].x has no length;
-# Plotly's decoded copy in _fullData has. An empty placeholder figure has no trace. The
-# loss chart keeps at most 600 points, so growth past that shows only in the last step.
-TRACE_JS = """() => {
-    const d = document.querySelector('[data-testid="stPlotlyChart"] .js-plotly-plot');
-    const t = d && d._fullData && d._fullData[0];
-    const n = t ? (t._length ?? (t.x ? t.x.length : 0)) : 0;
-    return [n, n ? Number(t.x[n - 1]) : -1];
-}"""
-POINTS_JS = f"() => ({TRACE_JS})()[0]"
-# Every drawn chart's title, first trace type and points (rows of z for a heatmap), to find
-# one chart among many.
-CHARTS_JS = """() => [...document.querySelectorAll(
-    '[data-testid="stPlotlyChart"] .js-plotly-plot')].map(d => ({
+# Every chart on the page, found by what it is (its title), never by its place in the DOM:
+# its title, whether a person can see it, its first trace's type and points (rows of z for a
+# heatmap) and last x. Streamlit ships arrays as typed buffers ({dtype, bdata}), so
+# .data[0].x has no length; Plotly's decoded copy in _fullData has. `tag` marks each plot
+# element the first time it is seen: a chart updated in place keeps its mark, a re-created
+# one comes back unmarked (fresh).
+CHARTS_JS = f"""() => [...document.querySelectorAll('{PLOT}')].map(d => {{
+    const t = d._fullData && d._fullData[0];
+    const n = !t ? 0 : t._length ?? (t.z || t.x || []).length;
+    const fresh = !d.__seen;
+    d.__seen = true;
+    return {{
         title: (d.layout && d.layout.title && d.layout.title.text) || '',
-        type: (d._fullData && d._fullData[0] && d._fullData[0].type) || '',
-        points: (t => !t ? 0 : t._length ?? (t.z || t.x || []).length)(
-            d._fullData && d._fullData[0]),
-    }))"""
+        visible: d.offsetParent !== null && d.getBoundingClientRect().height > 0,
+        type: (t && t.type) || '',
+        points: n,
+        last_x: n && t.x ? Number(t.x[n - 1]) : -1,
+        fresh: fresh,
+        drawn: !!d.querySelector('.main-svg'),
+        top: Math.round(d.getBoundingClientRect().top),
+    }};
+}})"""
 
 
 @dataclass
@@ -246,9 +251,21 @@ def wait_status(page: Page, predicate: Callable[[Status], bool], timeout: float 
     return current
 
 
-def trace(page: Page) -> tuple[int, float]:
-    points, last_step = page.evaluate(TRACE_JS)
-    return points, last_step
+def charts(page: Page) -> list[dict]:
+    return page.evaluate(CHARTS_JS)
+
+
+def chart(page: Page, title: str) -> dict | None:
+    """The visible chart with this title (None if there is none)."""
+    found = [c for c in charts(page) if c["title"] == title and c["visible"]]
+    assert len(found) <= 1, f"{len(found)} visible charts titled {title!r}"
+    return found[0] if found else None
+
+
+def trace(page: Page, title: str = LOSS_TITLE) -> tuple[int, float]:
+    """(points, last x) of the chart's first trace; (0, -1) while it is not there."""
+    found = chart(page, title)
+    return (found["points"], found["last_x"]) if found else (0, -1.0)
 
 
 def press(page: Page, name: str) -> None:
@@ -287,7 +304,10 @@ def train_and_watch(page: Page) -> float:
     checking that the chart then keeps growing."""
     clicked = time.monotonic()
     press(page, "Train")
-    page.wait_for_function(f"({POINTS_JS})() > 0", polling=50)
+    deadline = clicked + TIMEOUT_MS / 1000
+    while trace(page)[0] == 0:
+        assert time.monotonic() < deadline, "no loss point after Train"
+        page.wait_for_timeout(50)
     first_point = time.monotonic() - clicked
     before = trace(page)
     page.wait_for_timeout(1000)
@@ -308,12 +328,48 @@ def test_train_and_visit_every_page(app: App, page: Page, report: Callable[[str]
         assert_no_exception(page)
         screenshot(page, label.lower().replace(" ", "-"))
         if label == "Gradient flow":
-            charts = page.evaluate(CHARTS_JS)
-            heatmaps = [c for c in charts if "over training" in c["title"]]
-            assert heatmaps, [c["title"] for c in charts]
+            drawn = charts(page)
+            heatmaps = [c for c in drawn if "over training" in c["title"]]
+            assert heatmaps, [c["title"] for c in drawn]
             assert heatmaps[0]["type"] == "heatmap" and heatmaps[0]["points"] > 0, heatmaps
         if label == "Learn":
             assert page.locator(".katex").count() > 0, "no KaTeX equations on the Learn page"
+
+
+def test_live_charts_update_in_place_while_training(app: App, page: Page) -> None:
+    """Sampled every 40 ms while training: one visible loss chart and one prediction chart
+    at full opacity, always drawn, never re-created, never moving, titles styled once, and
+    no hidden stale copies."""
+    open_app(page, f"{app.url}/?hidden=8&seq_len=20&steps=100000")
+    press(page, "Train")
+    wait_status(page, lambda s: s[0] == "running" and s[1] > 0)
+    titles = {LOSS_TITLE, "Prediction vs truth"}
+    page.wait_for_function(
+        f"() => ({CHARTS_JS})().filter(c => c.points > 0).length >= 2", polling=50
+    )
+    # Streamlit loads each element type's code on first use (a skeleton meanwhile): the
+    # page's height settles once the metrics have loaded.
+    page.wait_for_function("() => !document.querySelector('[data-testid=\"stSkeleton\"]')")
+    charts(page)  # marks the plots now on the page
+    first = {c["title"]: c["top"] for c in charts(page)}
+    steps_before = status(page)[1]
+    for _ in range(100):
+        page.wait_for_timeout(40)
+        sample = charts(page)
+        assert sorted(c["title"] for c in sample) == sorted(titles), sample  # no copies
+        for c in sample:
+            assert c["visible"] and c["drawn"] and not c["fresh"], c
+            assert c["top"] == first[c["title"]], (c, first)  # no page jump
+        opacity = page.evaluate(
+            f"""() => [...document.querySelectorAll('{PLOT}')].map(d => {{
+                let o = 1;
+                for (let e = d; e; e = e.parentElement) o *= +getComputedStyle(e).opacity;
+                return o; }})"""
+        )
+        assert min(opacity) > 0.99, opacity
+    assert status(page)[1] > steps_before  # it trained (and redrew) while sampled
+    press(page, "Stop")
+    wait_status(page, lambda s: s[0] == "stopped")
 
 
 def test_shared_link_reproduces_the_settings(app: App, page: Page) -> None:

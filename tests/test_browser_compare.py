@@ -15,6 +15,7 @@ import pytest
 from test_browser import (  # noqa: F401  (fixtures: pytest finds them by name)
     CHART,
     LOADED,
+    PLOT,
     App,
     app,
     assert_no_exception,
@@ -28,8 +29,8 @@ pytestmark = pytest.mark.browser
 TINY = "task=adding&hidden=8&seq_len=10&steps=60&batch=8"
 PROGRESS = '[data-testid="stProgress"]'
 DATAFRAME = '[data-testid="stDataFrame"]'
-HEATMAP_TRACES_JS = """() => [...document.querySelectorAll(
-    '[data-testid="stPlotlyChart"] .js-plotly-plot')].flatMap(d => (d._fullData || [])
+HEATMAP_TRACES_JS = f"""() => [...document.querySelectorAll('{PLOT}')]
+    .filter(d => d.offsetParent !== null).flatMap(d => (d._fullData || [])
         .filter(t => t.type === 'heatmap').map(t => t.coloraxis || ''))"""
 
 

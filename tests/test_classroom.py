@@ -3,10 +3,10 @@ mode and controls hidden through the URL."""
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
+from harness import chart_specs
 from streamlit.testing.v1 import AppTest
 
 from explorer.live import REGISTRY
@@ -65,11 +65,11 @@ def test_an_unknown_preset_warns_and_the_app_opens():
 
 def test_the_question_comes_before_the_charts_and_reveal_shows_them():
     at = app({"preset": "tutorial_sine"})
-    assert not at.get("plotly_chart")  # predict first
+    assert not chart_specs(at)  # predict first
     question = text(PRESETS["tutorial_sine"].text_key("question"))
     assert any(question in s.value for s in at.subheader)
     at.button(key="reveal_tutorial_sine").click().run()
-    assert at.get("plotly_chart")
+    assert chart_specs(at)
     assert text(PRESETS["tutorial_sine"].text_key("answer")) in texts_on_page(at)
 
 
@@ -88,10 +88,7 @@ def test_presenter_mode_enlarges_the_charts():
     plain.button(key="reveal_tutorial_sine").click().run()
     big = app({"preset": "tutorial_sine", "presenter": "1"})
     big.button(key="reveal_tutorial_sine").click().run()
-    size = [
-        json.loads(a.get("plotly_chart")[0].proto.spec)["layout"].get("font", {})
-        for a in (plain, big)
-    ]
+    size = [chart_specs(a)[0]["layout"].get("font", {}) for a in (plain, big)]
     assert size[1]["size"] > size[0].get("size", 14)
     assert any("font-size" in m.value for m in big.markdown)  # the page's own text too
 

@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 import pytest
 import torch
+from harness import chart_specs
 from streamlit.testing.v1 import AppTest
 from test_bundle import _members, _trained, _zip
 
@@ -339,7 +340,7 @@ def test_the_page_runs_a_comparison_and_opens_a_variant():
     reached = results_table(comparison.results(), at.number_input(key="cmp_target").value)
     assert list(table["steps_to_target"]) == list(reached["steps_to_target"].fillna(math.inf))
     assert list(table["status"]) == ["completed", "completed"]
-    specs = [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+    specs = chart_specs(at)
     heatmaps = [t for s in specs for t in s["data"] if t["type"] == "heatmap"]
     assert len(heatmaps) == 2 and {t["coloraxis"] for t in heatmaps} == {"coloraxis"}
     saved = at.dataframe[1].value  # the runs directory lists both

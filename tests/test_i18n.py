@@ -9,6 +9,7 @@ import string
 from pathlib import Path
 
 import pytest
+from harness import chart_specs
 from streamlit.testing.v1 import AppTest
 
 from explorer.live import REGISTRY
@@ -129,8 +130,7 @@ def strings(at: AppTest) -> list[str]:
             out += [str(o) for o in getattr(e, "options", [])]
     for e in at.get("expander"):
         out.append(e.label)
-    for chart in at.get("plotly_chart"):
-        spec = json.loads(chart.proto.spec)
+    for spec in chart_specs(at):
         layout = spec["layout"]
         out.append(str(layout.get("title", {}).get("text", "")))
         for axis in ("xaxis", "yaxis"):

@@ -11,7 +11,7 @@ import streamlit as st
 
 from explorer.live import IDLE_MESSAGE, Snapshot
 from explorer.scheduler import QUEUE
-from ui import classroom, janitor, session
+from ui import classroom, janitor, plot, session
 from ui.i18n import t
 
 # Plotly's own modebar carries the PNG export; scale 2 gives a crisp projector image.
@@ -60,17 +60,17 @@ def chart(
     source: tuple | None = None,
 ) -> None:
     """Place a figure with its explanation. With `source`, `fig` is a builder, memoized
-    on source (see memo): building figures is most of a redraw's cost."""
+    on source (see memo): building figures and their JSON is most of a redraw's cost."""
+
+    def styled_json(figure: go.Figure) -> str:
+        return plot.figure_json(classroom.style_figure(figure))
+
     if source is None:
-        fig = classroom.style_figure(fig)
+        spec = styled_json(fig)
     else:
         build = fig
-        fig = memo(
-            f"chart:{key}",
-            (*source, classroom.presenter()),
-            lambda: classroom.style_figure(build()),
-        )
-    st.plotly_chart(fig, key=key, config=PLOT_CONFIG, width="stretch")
+        spec = memo(f"chart:{key}", (*source, classroom.presenter()), lambda: styled_json(build()))
+    plot.show(spec, key, PLOT_CONFIG)
     if help_id is not None:
         with st.popover(t("widget.what")):
             st.markdown(t(help_id))

@@ -28,7 +28,7 @@ if config is not None and config.layers > 1:
 
 def body(snap: Snapshot | None) -> None:
     if snap is None:
-        st.plotly_chart(figures.empty(t("page.gradients"), t("fig.empty")), key="gf_empty")
+        widgets.chart(figures.empty(t("page.gradients"), t("fig.empty")), "gf_empty")
         return
     h, cfg = snap.history, snap.config
     if h.probes:
