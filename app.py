@@ -10,12 +10,14 @@ import torch
 
 from ui import classroom, i18n, janitor, session, sidebar
 from ui.i18n import t
+from ui.task_widgets import field_label
 
 torch.set_num_threads(1)  # one core per training thread; sessions share the machine
 
 
 def main() -> None:
     sidebar.load_url_once()  # first: the language comes from the link
+    i18n.begin_run()
     st.set_page_config(page_title=t("app.title"), page_icon=":material/waves:", layout="wide")
     pages = [
         st.Page(
@@ -28,6 +30,7 @@ def main() -> None:
         st.Page("views/classroom.py", title=t("page.classroom"), icon=":material/school:"),
     ]
     navigation = st.navigation(pages)
+    classroom.go_to_lesson_page(navigation.url_path)
     if not classroom.hidden("lang"):
         i18n.switch()
     classroom.style_page()
@@ -38,6 +41,7 @@ def main() -> None:
         sidebar.controls(config)
     sidebar.write_url(config)
     i18n.write_url()
+    classroom.write_url()
     st.session_state["config"] = config
 
     for warning in st.session_state.pop("url_warnings", []):
@@ -48,11 +52,10 @@ def main() -> None:
             icon=":material/speed:",
         )
 
-    if (lesson := classroom.active()) is not None:
-        st.info(t("classroom.active", title=t(lesson.text_key("title"))), icon=":material/school:")
+    classroom.banner()
     snap = session.snapshot()
     if snap is not None and snap.state != "idle" and snap.config != config:
-        changed = ", ".join(snap.config.diff(config))
+        changed = ", ".join(field_label(name) for name in snap.config.diff(config))
         st.warning(t("status.changed", fields=changed), icon=":material/restart_alt:")
 
     navigation.run()

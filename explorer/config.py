@@ -183,9 +183,10 @@ class RunConfig:
             raise ConfigError("config", "expected a JSON object of settings")
         return cls.from_dict(data)
 
-    def to_query(self) -> dict[str, str]:
-        """Only the values that differ from the defaults, so links stay short."""
-        default = RunConfig()
+    def to_query(self, base: RunConfig | None = None) -> dict[str, str]:
+        """Only the values that differ from the defaults (or from `base`, a lesson's own
+        config, which from_query(..., base=base) starts from), so links stay short."""
+        default = RunConfig() if base is None else base
         return {
             f.name: _format(getattr(self, f.name))
             for f in fields(self)

@@ -21,6 +21,7 @@ from typing import Any
 from explorer.config import RunConfig
 
 NARRATIVE = ("title", "watch", "expect", "why", "question", "answer")
+TRAIN_PAGE = "views/train.py"  # the app's default page
 
 
 @dataclass(frozen=True)
@@ -29,7 +30,8 @@ class Preset:
     config: RunConfig
     vary: tuple[tuple[str, tuple[str, ...]], ...] = ()  # a race on the Compare page
     options: tuple[str, ...] = ()  # text keys of the answers to "predict, then reveal"
-    page: str = "views/train.py"  # where the lesson is watched
+    page: str = TRAIN_PAGE  # where the lesson is watched
+    correct: str = ""  # the text key, among options, of the right answer
 
     @property
     def is_race(self) -> bool:
@@ -45,8 +47,11 @@ ADDING = RunConfig(
 )
 
 
-def _options(name: str, n: int) -> tuple[str, ...]:
-    return tuple(f"preset.{name}.option{i}" for i in range(1, n + 1))
+def _options(name: str, order: tuple[int, ...], right: int) -> dict:
+    """The answers in the order shown (texts preset.<name>.option<i>), and the right one;
+    the orders differ between lessons, so the right answer is not always in one place."""
+    keys = tuple(f"preset.{name}.option{i}" for i in order)
+    return {"options": keys, "correct": f"preset.{name}.option{right}"}
 
 
 PRESETS: dict[str, Preset] = {
@@ -67,7 +72,7 @@ PRESETS: dict[str, Preset] = {
                 batch=256,
                 val_every=5,
             ),
-            options=_options("tutorial_sine", 3),
+            **_options("tutorial_sine", (2, 1, 3), right=2),
         ),
         Preset(
             "free_running",
@@ -83,13 +88,13 @@ PRESETS: dict[str, Preset] = {
                 steps=1500,
                 batch=16,
             ),
-            options=_options("free_running", 3),
+            **_options("free_running", (1, 3, 2), right=2),
         ),
         Preset(
             "vanishing",
             ADDING.replace(seq_len=100, cell="rnn", steps=1500),
             vary=(("cell", ("rnn", "gru", "lstm")),),
-            options=_options("vanishing", 3),
+            **_options("vanishing", (1, 2, 3), right=2),
             page="views/compare.py",
         ),
         Preset(
@@ -114,21 +119,21 @@ PRESETS: dict[str, Preset] = {
                 val_every=10,
             ),
             vary=(("clip", ("off", "norm")),),
-            options=_options("exploding", 3),
+            **_options("exploding", (3, 1, 2), right=2),
             page="views/compare.py",
         ),
         Preset(
             "forget_bias",
             ADDING.replace(seq_len=100, cell="lstm", steps=1500),
             vary=(("forget_bias", ("0", "1")),),
-            options=_options("forget_bias", 3),
+            **_options("forget_bias", (2, 3, 1), right=2),
             page="views/compare.py",
         ),
         Preset(
             "init_lab",
             ADDING.replace(seq_len=50, cell="rnn", steps=800),
             vary=(("init", ("default", "orthogonal", "identity")),),
-            options=_options("init_lab", 3),
+            **_options("init_lab", (3, 2, 1), right=2),
             page="views/compare.py",
         ),
     )

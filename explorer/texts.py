@@ -272,6 +272,14 @@ TEXTS: dict[str, str] = {
     "classroom.why": "Why",
     "classroom.active": "Lesson: {title}",
     "classroom.go": "Go to the lesson",
+    "classroom.leave": "Leave the lesson",
+    "classroom.leave_help": "The settings stay; the question and the lesson's link go.",
+    "classroom.link_help": (
+        "Anyone who opens this link gets this lesson's page, setup and question."
+    ),
+    "classroom.right": "Your prediction, *{guess}*, was right.",
+    "classroom.wrong": "Your prediction was *{guess}*; the answer is *{answer}*.",
+    "classroom.no_guess": "The answer is *{answer}*.",
     "classroom.race_hint": "This lesson is a race: press Run comparison on the Compare page.",
     "classroom.presenter": "Presenter mode",
     "classroom.presenter_help": (

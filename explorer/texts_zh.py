@@ -224,6 +224,12 @@ ZH: dict[str, str] = {
     "classroom.why": "为什么",
     "classroom.active": "本课：{title}",
     "classroom.go": "前往本课",
+    "classroom.leave": "离开本课",
+    "classroom.leave_help": "设置保留；问题和本课链接不再显示。",
+    "classroom.link_help": "任何人打开这个链接，都会看到本课的页面、设置和问题。",
+    "classroom.right": "你的预测 *{guess}* 是对的。",
+    "classroom.wrong": "你的预测是 *{guess}*；答案是 *{answer}*。",
+    "classroom.no_guess": "答案是 *{answer}*。",
     "classroom.race_hint": "这节课是一场比赛：请在比较页点击运行比较。",
     "classroom.presenter": "演示模式",
     "classroom.presenter_help": (

@@ -179,7 +179,7 @@ def test_changed_settings_say_so_and_reset_starts_afresh():
     at = app({**SMALL, "steps": "100000"})
     train_until(at, lambda s: s.step >= 2)
     at.slider(key="cfg_hidden").set_value(16).run()
-    assert any("Settings changed" in w.value and "hidden" in w.value for w in at.warning)
+    assert any("Settings changed" in w.value and "Hidden units" in w.value for w in at.warning)
     old = run_of(at)
     at.button(key="btn_reset").click().run()
     new = run_of(at)

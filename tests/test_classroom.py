@@ -102,3 +102,61 @@ def test_controls_can_be_hidden_one_by_one_and_their_values_still_apply():
     assert at.session_state["config"].lr == 0.003
     at.run()  # and they stay applied on the next run
     assert at.session_state["config"].lr == 0.003
+
+
+PAGE_TITLES = {"views/train.py": "page.train", "views/compare.py": "page.compare"}
+
+
+@pytest.mark.parametrize("name", list(PRESETS))
+def test_a_lesson_link_opens_the_lessons_own_page_and_question(name):
+    preset = PRESETS[name]
+    at = app({"preset": name})
+    assert not at.exception
+    assert at.title[0].value == text(PAGE_TITLES[preset.page])
+    question = text(preset.text_key("question"))
+    assert any(question in s.value for s in at.subheader)
+    assert at.query_params["preset"] == name  # a copied address keeps the question
+
+
+def test_set_up_opens_the_lesson_and_keeps_it_in_the_address_bar():
+    at = app({"lang": "zh"})
+    at.switch_page("views/classroom.py").run()
+    at.button(key="setup_vanishing").click().run()
+    assert not at.exception
+    assert at.title[0].value == text("page.compare", "zh")  # in the page's language
+    assert at.query_params["preset"] == "vanishing"
+    assert at.query_params["lang"] == "zh"
+    at.switch_page("views/train.py").run()  # the lesson goes with the class
+    assert at.query_params["preset"] == "vanishing"
+
+
+def test_lesson_links_are_absolute_and_name_the_page_and_language():
+    at = app({"lang": "zh"})
+    at.switch_page("views/classroom.py").run()
+    links = [c.value for c in at.code]
+    assert "/compare?preset=vanishing&lang=zh" in links
+    assert "/?preset=tutorial_sine&lang=zh" in links
+
+
+@pytest.mark.parametrize("right", [True, False])
+def test_reveal_says_whether_the_prediction_was_right(right):
+    preset = PRESETS["exploding"]
+    at = app({"preset": preset.name})
+    guess = preset.correct if right else next(o for o in preset.options if o != preset.correct)
+    at.radio(key=f"guess_{preset.name}").set_value(guess).run()
+    at.button(key=f"reveal_{preset.name}").click().run()
+    said = texts_on_page(at)
+    if right:
+        assert text("classroom.right", guess=text(guess)) in said
+    else:
+        assert text("classroom.wrong", guess=text(guess), answer=text(preset.correct)) in said
+
+
+def test_leaving_a_lesson_keeps_its_settings_and_drops_its_question():
+    at = app({"preset": "exploding"})
+    at.button(key="lesson_leave").click().run()
+    assert not at.exception
+    assert at.session_state["config"] == PRESETS["exploding"].config
+    assert "preset" not in at.query_params
+    question = text(PRESETS["exploding"].text_key("question"))
+    assert not any(question in s.value for s in at.subheader)

@@ -20,6 +20,7 @@ from explorer.config import (
     RunConfig,
     field_spec,
 )
+from explorer.presets import PRESETS
 
 NAMES = [f.name for f in fields(RunConfig)]
 
@@ -405,3 +406,16 @@ def test_diff_names_changed_fields() -> None:
     a = RunConfig()
     assert a.diff(a) == []
     assert a.diff(a.replace(seed=3, cell="gru")) == ["cell", "seed"]
+
+
+@pytest.mark.parametrize("name", list(PRESETS))
+def test_a_lesson_link_carries_what_differs_from_the_lesson_and_reopens_it(name):
+    """In a lesson the address bar holds preset= and the settings as they differ from the
+    lesson's own; a value set back to a global default (clip=norm in the exploding lesson,
+    whose own is off) must survive the round trip."""
+    base = PRESETS[name].config
+    changed = base.replace(clip="norm" if base.clip != "norm" else "off", seed=base.seed + 1)
+    query = changed.to_query(base=base)
+    assert set(query) == {"clip", "seed"}
+    assert RunConfig.from_query(query, base=base) == (changed, [])
+    assert base.to_query(base=base) == {}

@@ -141,6 +141,7 @@ def strings(at: AppTest) -> list[str]:
 
 
 def english_words(s: str) -> list[str]:
+    s = re.sub(r"\]\([^)]*\)", "]", s)  # a link's target is an address, not words
     s = re.sub(r"`[^`]*`|\$[^$]*\$|\(\?[^)]*\)|https?://\S+|\?\S+", " ", s)  # code, links
     s = re.sub(r"\w+=[\w.+-]+", " ", s)  # a variant's name, knob=value, is notation
     s = re.sub(r"“[^”]*”|scikit-learn", " ", s)  # quoted data (a probe string), a name

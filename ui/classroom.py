@@ -9,13 +9,17 @@ or ?lr_hide=1 hides those controls (their values still apply).
 from __future__ import annotations
 
 from dataclasses import fields
+from pathlib import Path
+from urllib.parse import urlencode, urlsplit
 
 import plotly.graph_objects as go
 import streamlit as st
 
 from explorer.compare import knob_values
 from explorer.config import RunConfig
-from explorer.presets import PRESETS, Preset, preset_from_query
+from explorer.presets import PRESETS, TRAIN_PAGE, Preset, preset_from_query
+from explorer.texts import text as text_in
+from ui import i18n
 from ui.i18n import t as text
 
 PRESET_KEY, REVEALED_KEY, PRESENTER_KEY, HIDDEN_KEY = (
@@ -24,6 +28,8 @@ PRESET_KEY, REVEALED_KEY, PRESENTER_KEY, HIDDEN_KEY = (
     "presenter",
     "hidden_controls",
 )
+GO_KEY = "lesson_page_pending"  # the lesson's page, to switch to on the next run
+GUESS_KEY = "preset_guess"  # the prediction made before Reveal (an option's text key)
 PRESENTER_CSS = """<style>
 html { font-size: 21px; }
 [data-testid="stSidebar"] { min-width: 22rem; }
@@ -47,6 +53,64 @@ def apply(preset: Preset) -> None:
         st.session_state["cmp_knob2"] = "none"
     st.session_state[PRESET_KEY] = preset.name
     st.session_state[REVEALED_KEY] = False
+    st.session_state[GUESS_KEY] = None
+    st.session_state[GO_KEY] = preset.page
+
+
+def banner() -> None:
+    """Above every page while a lesson is on: which lesson, and a way out of it."""
+    lesson = active()
+    if lesson is None:
+        return
+    left, right = st.columns([4, 1], vertical_alignment="center")
+    left.info(
+        text("classroom.active", title=text(lesson.text_key("title"))), icon=":material/school:"
+    )
+    right.button(
+        text("classroom.leave"),
+        key="lesson_leave",
+        on_click=leave,
+        help=text("classroom.leave_help"),
+    )
+
+
+def leave() -> None:
+    """End the lesson: its settings stay, its question and its link go."""
+    st.session_state.pop(PRESET_KEY, None)
+    st.session_state[REVEALED_KEY] = True
+
+
+def page_path(page: str) -> str:
+    """A page file's address in the app: the default page lives at the root."""
+    return "" if page == TRAIN_PAGE else Path(page).stem
+
+
+def go_to_lesson_page(current_path: str) -> None:
+    """After a lesson is set up (by a click or a link), show it on its own page once."""
+    page = st.session_state.pop(GO_KEY, None)
+    if page is not None and page_path(page) != current_path:
+        st.switch_page(page)
+
+
+def lesson_link(preset: Preset, lang: str) -> str:
+    """An absolute link that opens the lesson's page, setup and question for anyone:
+    this server's address as the browser sees it, the page, preset= (and lang=)."""
+    parts = urlsplit(st.context.url or "")
+    origin = f"{parts.scheme}://{parts.netloc}" if parts.netloc else ""
+    base = st.get_option("server.baseUrlPath").strip("/")
+    path = "/".join(p for p in (base, page_path(preset.page)) if p)
+    query = {"preset": preset.name, **({"lang": lang} if lang != "en" else {})}
+    return f"{origin}/{path}?{urlencode(query)}"
+
+
+def write_url() -> None:
+    """While a lesson is on, the address bar names it: a copied link keeps the question."""
+    lesson = active()
+    if lesson is not None:
+        if st.query_params.get(PRESET_KEY) != lesson.name:
+            st.query_params[PRESET_KEY] = lesson.name
+    elif PRESET_KEY in st.query_params:
+        del st.query_params[PRESET_KEY]
 
 
 def load_url_once(params: dict) -> list[str]:
@@ -91,8 +155,10 @@ def revealed() -> bool:
     return active() is None or bool(st.session_state.get(REVEALED_KEY, True))
 
 
-def _reveal() -> None:
+def _reveal(preset: Preset) -> None:
     st.session_state[REVEALED_KEY] = True
+    # The radio goes with the question; its answer is kept to say whether it was right.
+    st.session_state[GUESS_KEY] = st.session_state.get(f"guess_{preset.name}")
 
 
 def prompt() -> None:
@@ -101,23 +167,37 @@ def prompt() -> None:
     if preset is None:
         return
     if not revealed():
+        lang = i18n.lang()  # bound now: AppTest calls format functions outside a script run
         with st.container(border=True):
             st.subheader(text("classroom.predict", question=text(preset.text_key("question"))))
             st.radio(
                 text("classroom.predict", question=""),
-                [text(k) for k in preset.options],
+                list(preset.options),  # ids: the guess survives a language switch
+                format_func=lambda option: text_in(option, lang),
                 index=None,
-                key=f"guess_{preset.name}",
+                key=i18n.translated(f"guess_{preset.name}"),
                 label_visibility="collapsed",
             )
             st.button(
                 text("classroom.reveal"),
                 on_click=_reveal,
+                args=(preset,),
                 type="primary",
                 key=f"reveal_{preset.name}",
             )
     else:
         st.success(f"**{text(preset.text_key('title'))}** — {text(preset.text_key('answer'))}")
+        st.markdown(verdict(preset, st.session_state.get(GUESS_KEY)))
+
+
+def verdict(preset: Preset, guess: str | None) -> str:
+    """Whether the class's prediction (an option's text key) was right."""
+    answer = text(preset.correct)
+    if guess is None:
+        return text("classroom.no_guess", answer=answer)
+    if guess == preset.correct:
+        return text("classroom.right", guess=text(guess))
+    return text("classroom.wrong", guess=text(guess), answer=answer)
 
 
 def presenter() -> bool:

@@ -51,7 +51,10 @@ def load_url_once() -> None:
 
 
 def write_url(config: RunConfig) -> None:
-    wanted = config.to_query()
+    """Settings as they differ from the defaults; in a lesson, from the lesson's own setup,
+    which the link's preset= names (a link opens from it)."""
+    lesson = classroom.active()
+    wanted = config.to_query(base=lesson.config if lesson else None)
     for f in fields(RunConfig):
         if f.name in wanted:
             if st.query_params.get(f.name) != wanted[f.name]:
@@ -113,7 +116,7 @@ def _choice(name: str, radio: bool = False, on_change=None) -> None:
             _label(name),
             list(options),
             format_func=label,
-            key=key(name),
+            key=i18n.translated(key(name)),
             horizontal=True,
             help=_help(name),
         )
@@ -122,7 +125,7 @@ def _choice(name: str, radio: bool = False, on_change=None) -> None:
             _label(name),
             list(options),
             format_func=label,
-            key=key(name),
+            key=i18n.translated(key(name)),
             help=_help(name),
             on_change=on_change,
         )

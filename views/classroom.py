@@ -2,21 +2,13 @@
 
 import streamlit as st
 
-from explorer.presets import PRESETS, Preset
-from ui import classroom, widgets
+from explorer.presets import PRESETS
+from ui import classroom, i18n, widgets
 from ui.i18n import t as text
 
 st.title(text("classroom.title"))
 st.markdown(text("classroom.intro"))
 
-
-def set_up(preset: Preset) -> None:
-    classroom.apply(preset)
-    st.session_state["classroom_go"] = preset.page
-
-
-if (page := st.session_state.pop("classroom_go", None)) is not None:
-    st.switch_page(page)
 
 for preset in PRESETS.values():
     with st.container(border=True):
@@ -32,11 +24,13 @@ for preset in PRESETS.values():
             text("classroom.setup"),
             key=f"setup_{preset.name}",
             type="primary",
-            on_click=set_up,
+            on_click=classroom.apply,
             args=(preset,),
             width="stretch",
         )
-        right.markdown(f"[{text('classroom.link')}](?preset={preset.name})")
+        link = classroom.lesson_link(preset, i18n.lang())
+        right.markdown(f"[{text('classroom.link')}]({link})", help=text("classroom.link_help"))
+        right.code(link, language=None, wrap_lines=True)
         if preset.is_race:
             right.caption(text("classroom.race_hint"))
 

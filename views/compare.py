@@ -76,11 +76,15 @@ st.caption(
 )
 c1, c2 = st.columns(2)
 with c1:
-    knob1 = st.selectbox(t("cmp.vary"), KNOBS, format_func=knob_label, key="cmp_knob1")
+    knob1 = st.selectbox(
+        t("cmp.vary"), KNOBS, format_func=knob_label, key=i18n.translated("cmp_knob1")
+    )
     values1 = values_widget(knob1, "1")
 with c2:
     others = [NO_KNOB, *(k for k in KNOBS if k != knob1)]
-    knob2 = st.selectbox(t("cmp.and"), others, format_func=knob_label, key="cmp_knob2")
+    knob2 = st.selectbox(
+        t("cmp.and"), others, format_func=knob_label, key=i18n.translated("cmp_knob2")
+    )
     values2 = values_widget(knob2, "2") if knob2 != NO_KNOB else []
 
 vary = {knob1: values1, **({knob2: values2} if knob2 != NO_KNOB else {})}

@@ -22,7 +22,7 @@ if config is not None and config.layers > 1:
         format_func=lambda i: (
             text("gf.layer_n", LANG, n=i) + (text("gf.top", LANG) if i == config.layers - 1 else "")
         ),
-        key="gf_layer",
+        key=i18n.translated("gf_layer"),
     )
 
 

