@@ -8,7 +8,7 @@ keeps the app from running inside a worker (Python's "safe importing of the main
 import streamlit as st
 import torch
 
-from ui import classroom, i18n, janitor, session, sidebar
+from ui import classroom, i18n, janitor, session, sidebar, widgets
 from ui.i18n import t
 from ui.task_widgets import field_label
 
@@ -18,7 +18,13 @@ torch.set_num_threads(1)  # one core per training thread; sessions share the mac
 def main() -> None:
     sidebar.load_url_once()  # first: the language comes from the link
     i18n.begin_run()
-    st.set_page_config(page_title=t("app.title"), page_icon=":material/waves:", layout="wide")
+    st.set_page_config(
+        page_title=t("app.title"),
+        page_icon=":material/waves:",
+        layout="wide",
+        # a projector needs the whole width for the charts: the teacher opens the sidebar
+        initial_sidebar_state="collapsed" if classroom.presenter() else "auto",
+    )
     pages = [
         st.Page(
             "views/train.py", title=t("page.train"), icon=":material/show_chart:", default=True
@@ -33,6 +39,7 @@ def main() -> None:
     classroom.go_to_lesson_page(navigation.url_path)
     if not classroom.hidden("lang"):
         i18n.switch()
+    widgets.page_style()
     classroom.style_page()
     controls_box = st.sidebar.container()  # above the settings, drawn once they are read
     config = sidebar.config_widgets()

@@ -94,6 +94,113 @@ def style(
     return fig
 
 
+# Round numbers an axis may end on: a range snapped to them moves only when the data
+# passes the next one, not at every redraw of a live chart.
+_LADDER = (1.0, 1.2, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 8.0, 10.0)
+
+
+def _rungs(value: float) -> list[float]:
+    """The ladder's values in value's decade (value > 0)."""
+    power = 10.0 ** math.floor(math.log10(value))
+    if power * 10 <= value:  # log10 rounds near a power of ten
+        power *= 10
+    elif power > value:
+        power /= 10
+    return [m * power for m in _LADDER]
+
+
+def _tidy(rung: float, keep) -> float:
+    """A rung with float noise removed (3 x 0.1 is 0.30000000000000004), if that keeps it
+    on the right side of the value."""
+    tidy = float(f"{rung:.12g}")
+    return tidy if keep(tidy) else rung
+
+
+def snap_up(value: float) -> float:
+    """The smallest m x 10^k (m on the ladder) at or above value; -snap_down(-value) below
+    zero."""
+    if value <= 0:
+        return -snap_down(-value) if value < 0 else 0.0
+    rung = min(r for r in _rungs(value) if r >= value)
+    return _tidy(rung, lambda v: v >= value)
+
+
+def snap_down(value: float) -> float:
+    """The largest m x 10^k (m on the ladder) at or below value; -snap_up(-value) below
+    zero."""
+    if value <= 0:
+        return -snap_up(-value) if value < 0 else 0.0
+    rung = max(r for r in _rungs(value) if r <= value)
+    return _tidy(rung, lambda v: v <= value)
+
+
+def steady_range(lo: float, hi: float, log: bool = False) -> tuple[float, float]:
+    """An axis range around [lo, hi] that a live chart keeps for many redraws: whole decades
+    on a log axis (plotly wants log10 units there), ladder values on a linear one, from 0
+    when the data starts near it."""
+    if log:  # a little headroom, as plotly's own autorange leaves
+        return float(math.floor(math.log10(lo / 1.05))), float(math.ceil(math.log10(hi * 1.05)))
+    if lo == hi:
+        lo, hi = lo - 0.5, hi + 0.5
+    pad = 0.02 * (hi - lo)  # plotly's own autorange leaves a margin too
+    top = snap_up(hi + pad)
+    bottom = 0.0 if 0 <= lo <= 0.25 * hi else snap_down(lo - pad)
+    return bottom, top
+
+
+def _axis_values(fig: go.Figure, axis: str, letter: str) -> np.ndarray:
+    """Every finite number the figure draws on one axis: its traces' data and the lines
+    placed at data coordinates (a baseline, a threshold)."""
+    ref = axis.replace("axis", "")  # "xaxis2" -> "x2"
+    parts = []
+    for trace in fig.data:
+        if trace.type not in ("scatter", "scattergl", "bar") or getattr(
+            trace, f"{letter}axis", letter
+        ) not in (ref, None):
+            continue
+        values = getattr(trace, letter, None)
+        if values is not None:
+            parts.append(np.asarray(values, dtype=float).ravel())
+    for shape in fig.layout.shapes:
+        if getattr(shape, f"{letter}ref") == ref:
+            parts.append(
+                np.array([getattr(shape, f"{letter}0"), getattr(shape, f"{letter}1")], dtype=float)
+            )
+    if not parts:
+        return np.array([])
+    values = np.concatenate(parts)
+    return values[np.isfinite(values)]
+
+
+def steady_axes(fig: go.Figure, x_cap: float | None = None) -> go.Figure:
+    """Give every numeric cartesian axis without a range of its own a steady one (see
+    steady_range): plotly's autorange follows each redraw's extremes, so a live chart's
+    axes jumped four times a second. x_cap: where a training-step axis may end at most
+    (the run's last step), so a finished run fills its chart."""
+    for axis in [k for k in fig.layout if k.startswith(("xaxis", "yaxis"))] or ["xaxis", "yaxis"]:
+        layout_axis = fig.layout[axis]
+        if layout_axis.range is not None or layout_axis.type in (
+            "category",
+            "date",
+            "multicategory",
+        ):
+            continue
+        if layout_axis.visible is False:
+            continue
+        values = _axis_values(fig, axis, axis[0])
+        log = layout_axis.type == "log"
+        if log:
+            values = values[values > 0]
+        if len(values) == 0:
+            continue
+        lo, hi = float(values.min()), float(values.max())
+        bottom, top = steady_range(lo, hi, log)
+        if x_cap is not None and axis.startswith("xaxis") and not log and hi <= x_cap < top:
+            top = x_cap
+        layout_axis.range = (bottom, top)
+    return fig
+
+
 def empty(title: str, note: str | None = None, height: int = 380) -> go.Figure:
     note = text("fig.empty") if note is None else note
     fig = go.Figure()
@@ -341,10 +448,12 @@ def timestep_profile_figure(
             horizon,
             {"dash": "dash", "color": COLORS["free"]},
             text("fig.horizon", lang, t=horizon),
-            "top left",
+            # the label on the side with room, inside the plot (it was cut at t=0)
+            "top right" if horizon < len(t) / 2 else "top left",
         )
     style(fig, title, text("fig.timestep_loss_right", lang), text("fig.norm_log", lang))
     fig.update_yaxes(type="log", exponentformat="power")
+    fig.update_xaxes(range=[-0.5, len(t) - 0.5])  # the timesteps, whatever the labels
     return fig
 
 

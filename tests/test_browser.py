@@ -78,7 +78,7 @@ CHARTS_JS = f"""() => [...document.querySelectorAll('{PLOT}')].map(d => {{
     const fresh = !d.__seen;
     d.__seen = true;
     return {{
-        title: (d.layout && d.layout.title && d.layout.title.text) || '',
+        title: ((d.layout && d.layout.title && d.layout.title.text) || '').replace(/<br>/g, ' '),
         visible: d.offsetParent !== null && d.getBoundingClientRect().height > 0,
         type: (t && t.type) || '',
         points: n,

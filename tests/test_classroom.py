@@ -90,7 +90,9 @@ def test_presenter_mode_enlarges_the_charts():
     big.button(key="reveal_tutorial_sine").click().run()
     size = [chart_specs(a)[0]["layout"].get("font", {}) for a in (plain, big)]
     assert size[1]["size"] > size[0].get("size", 14)
-    assert any("font-size" in m.value for m in big.markdown)  # the page's own text too
+    styles = [h.proto.body for h in big.get("html")]
+    assert any("font-size: 20px" in css for css in styles)  # the page's own text too
+    assert not any("font-size: 20px" in h.proto.body for h in plain.get("html"))
 
 
 def test_controls_can_be_hidden_one_by_one_and_their_values_still_apply():

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 
 import numpy as np
+import plotly.graph_objects as go
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from explorer import figures
 from explorer.analysis import hidden_pca
@@ -156,3 +160,43 @@ def test_long_histories_stay_small_on_the_wire():
     ):
         size = len(fig.to_json())
         assert size < 60_000, size
+
+
+@given(st.floats(min_value=-1e12, max_value=1e12, allow_nan=False).filter(lambda v: abs(v) > 1e-12))
+def test_snapped_values_bracket_the_value_closely(value):
+    up, down = figures.snap_up(value), figures.snap_down(value)
+    assert down <= value <= up
+    # the ladder's widest rung is 4/3
+    assert abs(up) <= abs(value) * (4 / 3) * (1 + 1e-9) or up >= value >= 0 > down
+    assert abs(down) >= abs(value) * (3 / 4) * (1 - 1e-9) or down <= value <= 0 < up
+
+
+def test_a_live_charts_axes_hold_still_while_its_data_grows():
+    """The loss chart of a 1,000-step run redrawn after every step: the data always lies
+    inside the axes, which change at a few round numbers instead of at every redraw."""
+    rng = np.random.default_rng(0)
+    steps = np.arange(1, 1001)
+    losses = 0.5 * np.exp(-steps / 200) + 0.01 * rng.random(1000)
+    ranges = []
+    for n in range(5, 1001):
+        fig = go.Figure(go.Scatter(x=steps[:n], y=losses[:n]))
+        fig.update_yaxes(type="log")
+        figures.steady_axes(fig)
+        x0, x1 = fig.layout.xaxis.range
+        y0, y1 = fig.layout.yaxis.range
+        assert x0 <= steps[0] and steps[n - 1] <= x1
+        assert 10**y0 <= losses[:n].min() and losses[:n].max() <= 10**y1
+        ranges.append((x0, x1, y0, y1))
+    changes = sum(a != b for a, b in itertools.pairwise(ranges))
+    assert changes <= 25, changes  # autorange would change at every one of the 995 redraws
+
+
+def test_an_axis_with_its_own_range_or_no_numbers_is_left_alone():
+    fig = go.Figure(go.Scatter(x=[0, 1, 2], y=[3, 4, 5]))
+    fig.update_xaxes(range=[-0.5, 2.5])
+    figures.steady_axes(fig)
+    assert tuple(fig.layout.xaxis.range) == (-0.5, 2.5)
+    assert tuple(fig.layout.yaxis.range) == (2.5, 6.0)
+    heat = go.Figure(go.Heatmap(z=[[1, 2], [3, 4]]))
+    figures.steady_axes(heat)
+    assert heat.layout.xaxis.range is None and heat.layout.yaxis.range is None

@@ -31,10 +31,9 @@ PRESET_KEY, REVEALED_KEY, PRESENTER_KEY, HIDDEN_KEY = (
 GO_KEY = "lesson_page_pending"  # the lesson's page, to switch to on the next run
 GUESS_KEY = "preset_guess"  # the prediction made before Reveal (an option's text key)
 PRESENTER_CSS = """<style>
-html { font-size: 21px; }
-[data-testid="stSidebar"] { min-width: 22rem; }
-h1 { font-size: 2.6rem !important; }
-[data-testid="stMetricValue"] { font-size: 2.6rem !important; }
+html { font-size: 20px; }
+h1 { font-size: 2.4rem !important; }
+[data-testid="stMetricValue"] { font-size: 2.1rem !important; }
 </style>"""
 
 
@@ -206,7 +205,7 @@ def presenter() -> bool:
 
 def style_page() -> None:
     if presenter():
-        st.markdown(PRESENTER_CSS, unsafe_allow_html=True)
+        st.html(PRESENTER_CSS)
 
 
 def style_figure(fig: go.Figure) -> go.Figure:
@@ -214,4 +213,8 @@ def style_figure(fig: go.Figure) -> go.Figure:
     if presenter():
         height = fig.layout.height or 400
         fig.update_layout(font={"size": 20}, title_font_size=24, height=int(height * 1.25))
+        for name in fig.layout:  # a log axis labels only its decades: the 2s and 5s
+            axis = fig.layout[name]  # between them stay small whatever the font size
+            if name.startswith(("xaxis", "yaxis")) and axis.type == "log":
+                axis.dtick = 1
     return fig

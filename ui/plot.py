@@ -27,7 +27,6 @@ import plotly.io as pio
 import streamlit as st
 
 STATIC_DIR = Path(__file__).resolve().parents[1] / "static"  # beside app.py
-CSS_CLASS = "rnn-plot"  # the plot's div; tests find charts by it and by their title
 
 # Runs in the page (not an iframe) on every render of an element. The first render makes
 # the div, sized to the figure's height so the page does not jump when plotly.js arrives;
@@ -44,6 +43,63 @@ function plotlyFrom(src) {
   });
   return window.__rnnPlotly;
 }
+const FAMILY = '"Open Sans", verdana, arial, sans-serif';  // plotly's default font
+function textWidth(text, size, family) {
+  const ctx = (textWidth.ctx = textWidth.ctx || document.createElement('canvas').getContext('2d'));
+  ctx.font = `${size}px ${family}`;
+  return ctx.measureText(String(text).replace(/<[^>]+>/g, '')).width;
+}
+function wrap(text, size, family, width) {
+  const lines = [];
+  let line = '';
+  for (const word of String(text).split(' ')) {
+    const longer = line ? line + ' ' + word : word;
+    if (line && textWidth(longer, size, family) > width) { lines.push(line); line = word; }
+    else line = longer;
+  }
+  lines.push(line);
+  return lines;
+}
+// The title wraps to the chart's width, and the legend sits in its own rows between the
+// title and the plot: measured here, where the width is known, so neither is ever cut
+// off nor drawn over the other, on a phone or a projector.
+function fit(layout, data, width) {
+  const font = layout.font || {};
+  const family = font.family || FAMILY;
+  const size = font.size || 12;
+  const height = layout.height || 400;
+  let top = 6;
+  const title = layout.title || {};
+  if (title.text) {
+    const titleSize = (title.font && title.font.size) || Math.round(size * 1.4);
+    const lines = wrap(title.text, titleSize, family, width - 16);
+    const block = lines.length * titleSize * 1.3;
+    // anchored at its middle: plotly places a title of several lines as if it had one
+    // (anchored at the top it cut the first line off, at the bottom it hid the last)
+    layout.title = Object.assign({}, title, {
+      text: lines.join('<br>'), yref: 'container', y: 1 - (top + block / 2) / height,
+      yanchor: 'middle',
+    });
+    top += block + 4;
+  }
+  const named = data.filter((t) => t.name && t.showlegend !== false &&
+    !['heatmap', 'contour', 'surface'].includes(t.type));
+  if (layout.showlegend !== false && (named.length > 1 || layout.showlegend === true)) {
+    let rows = 1, used = 0;
+    for (const t of named) {
+      const item = textWidth(t.name, size, family) + 46;  // symbol and gaps
+      if (used && used + item > width - 16) { rows += 1; used = 0; }
+      used += item;
+    }
+    layout.legend = Object.assign({}, layout.legend, {
+      orientation: 'h', yref: 'container', y: 1 - top / height, yanchor: 'top',
+      x: 0, xanchor: 'left',
+    });
+    top += rows * size * 1.7 + 4;
+  }
+  const margin = Object.assign({ t: 50 }, layout.margin);
+  layout.margin = Object.assign({}, margin, { t: Math.max(margin.t, Math.ceil(top + 12)) });
+}
 export default function (component) {
   const { data, parentElement } = component;
   let div = parentElement.querySelector(':scope > .rnn-plot');
@@ -55,6 +111,7 @@ export default function (component) {
   }
   div.dataset.key = data.key;
   div.style.height = (figure.layout.height || 400) + 'px';
+  fit(figure.layout, figure.data, div.clientWidth || parentElement.clientWidth || 600);
   const config = Object.assign({ responsive: true }, JSON.parse(data.config));
   plotlyFrom(data.src).then((Plotly) => Plotly.react(div, figure.data, figure.layout, config));
 }

@@ -197,7 +197,10 @@ def controls(config: RunConfig) -> None:
     """Train / Pause / Resume / Step / Stop / Reset, depending on the run's state."""
     snap = session.snapshot()
     state = snap.state if snap is not None else "idle"
-    c1, c2, c3 = st.columns(3)
+    # Train (Pause, Resume) on a row of its own, Step and Stop below: three in a row cut
+    # their labels in presenter mode's larger type.
+    c1 = st.container()
+    c2, c3 = st.columns(2)
     if state in ACTIVE:
         c1.button(t("btn.pause"), on_click=session.pause, key="btn_pause", width="stretch")
     elif state == "paused":

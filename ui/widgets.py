@@ -9,6 +9,7 @@ from typing import TypeVar
 import plotly.graph_objects as go
 import streamlit as st
 
+from explorer import figures
 from explorer.live import IDLE_MESSAGE, Snapshot
 from explorer.scheduler import QUEUE
 from ui import classroom, janitor, plot, session
@@ -20,6 +21,22 @@ PLOT_CONFIG = {
     "toImageButtonOptions": {"format": "png", "scale": 2},
 }
 MEMO_KEY = "redraw_memo"
+LIVE_KEY = "live"  # the live fragment's container: its elements are never faded as stale
+METRIC_WIDTH = 160  # px; metrics wrap into rows that fit the screen (a phone: two a row)
+PAGE_CSS = """<style>
+/* A live redraw replaces charts and numbers in place: Streamlit would fade each one while
+   the fragment reruns (to 33% on a busy page), four times a second. */
+.st-key-live [data-stale="true"] { opacity: 1 !important; transition: none !important; }
+/* Metric labels and values wrap instead of being cut with an ellipsis. */
+[data-testid="stMetricValue"], [data-testid="stMetricValue"] *,
+[data-testid="stMetricLabel"], [data-testid="stMetricLabel"] * {
+  white-space: normal !important; overflow: visible !important;
+  text-overflow: clip !important; overflow-wrap: anywhere;
+}
+/* Display equations shrink to their column rather than scroll sideways. */
+.katex-display { overflow-x: hidden; }
+.katex-display > .katex { white-space: normal; }
+</style>"""
 KEEP_ALIVE_SECONDS = 5.0
 T = TypeVar("T")
 STATE_ICONS = {
@@ -48,6 +65,27 @@ def memo(key: str, source: tuple, build: Callable[[], T]) -> T:
     return value
 
 
+def page_style() -> None:
+    st.html(PAGE_CSS)
+
+
+def chart_row(n: int) -> list:
+    """n charts side by side, or one a row in presenter mode (a projector at 1280x720
+    leaves no room for two readable charts)."""
+    if classroom.presenter():
+        return [st.container() for _ in range(n)]
+    return st.columns(n)
+
+
+def metrics(items: list[tuple[str, str, str | None]]) -> None:
+    """(label, value, help) as metrics in rows that wrap to the screen's width, where a
+    row of st.columns stacked them one a line on a phone or cut their values."""
+    width = int(METRIC_WIDTH * (1.4 if classroom.presenter() else 1))
+    with st.container(horizontal=True, gap="medium"):
+        for label, value, help_text in items:
+            st.metric(label, value, help=help_text, width=width)
+
+
 def tick(seconds: float) -> int:
     """A number that changes every `seconds`: a memo source for charts that may lag."""
     return int(time.monotonic() / seconds)
@@ -58,12 +96,15 @@ def chart(
     key: str,
     help_id: str | None = None,
     source: tuple | None = None,
+    steps: int | None = None,
 ) -> None:
     """Place a figure with its explanation. With `source`, `fig` is a builder, memoized
-    on source (see memo): building figures and their JSON is most of a redraw's cost."""
+    on source (see memo): building figures and their JSON is most of a redraw's cost.
+    steps: the run's length, for a chart over training steps (its x axis ends there)."""
 
     def styled_json(figure: go.Figure) -> str:
-        return plot.figure_json(classroom.style_figure(figure))
+        steady = figures.steady_axes(classroom.style_figure(figure), x_cap=steps)
+        return plot.figure_json(steady)
 
     if source is None:
         spec = styled_json(fig)
@@ -141,7 +182,7 @@ def live(body, every: float | None = None) -> None:
             # The run stopped (the buttons change), joined or left the queue (it polls at
             # another rate): redraw the whole page once.
             st.rerun()
-        with session.render_turn():
+        with session.render_turn(), st.container(key=LIVE_KEY):
             status_line(current)
             classroom.prompt()
             if classroom.revealed():  # a lesson's question comes before its charts

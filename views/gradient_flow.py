@@ -34,21 +34,16 @@ def body(snap: Snapshot | None) -> None:
     if h.probes:
         first, last = h.probes[0], h.probes[-1]
         T = len(last.dh[-1])
-        cols = st.columns(4)
-        cols[0].metric(
-            t("gf.reach_now"),
-            _reach(last.horizon, T),
-            help=t("gf.reach_help"),
+        widgets.metrics(
+            [
+                (t("gf.reach_now"), _reach(last.horizon, T), t("gf.reach_help")),
+                (t("gf.reach_at", step=first.step), _reach(first.horizon, T), None),
+                ("‖dL/dh_0‖ / ‖dL/dh_T‖", _ratio(last.dh[-1]), t("gf.ratio_help")),
+                (t("gf.clipped"), f"{h.clipped_fraction():.0%}", None),
+            ]
         )
-        cols[1].metric(t("gf.reach_at", step=first.step), _reach(first.horizon, T))
-        cols[2].metric(
-            "‖dL/dh_0‖ / ‖dL/dh_T‖",
-            _ratio(last.dh[-1]),
-            help=t("gf.ratio_help"),
-        )
-        cols[3].metric(t("gf.clipped"), f"{h.clipped_fraction():.0%}")
     task_panels.probe_note(cfg)  # chars: the string the gradient is measured on
-    c1, c2 = st.columns(2)
+    c1, c2 = widgets.chart_row(2)
     with c1:
         widgets.chart(
             task_panels.time_axis(figures.timestep_profile_figure(h, layer, "dh", lang=LANG), cfg),
@@ -63,7 +58,7 @@ def body(snap: Snapshot | None) -> None:
         )
     task_panels.tbptt_section(h, cfg, layer, LANG)  # truncated vs full BPTT
     if cfg.cell == "lstm":
-        c1, c2 = st.columns(2)
+        c1, c2 = widgets.chart_row(2)
         with c1:
             widgets.chart(
                 task_panels.time_axis(
@@ -81,13 +76,14 @@ def body(snap: Snapshot | None) -> None:
     # The per-parameter and clipping charts (a trace per parameter: the costliest of the
     # page) follow once a second, the timestep charts above at every redraw.
     second = widgets.tick(1.0) if snap.active else snap.step
-    c1, c2 = st.columns(2)
+    c1, c2 = widgets.chart_row(2)
     with c1:
         widgets.chart(
             lambda: figures.param_norms_figure(h, lang=LANG),
             "gf_params",
             "chart.params",
             source=(second, snap.config, LANG),
+            steps=snap.steps_total,
         )
     with c2:
         widgets.chart(
@@ -95,12 +91,14 @@ def body(snap: Snapshot | None) -> None:
             "gf_clip",
             "chart.clipping",
             source=(second, snap.config, LANG),
+            steps=snap.steps_total,
         )
     widgets.chart(
         lambda: figures.spectrum_figure(h, lang=LANG),
         "gf_spectrum",
         "chart.spectrum",
         source=(len(h.spectra), snap.step if not h.spectra else h.spectra[-1].step, LANG),
+        steps=snap.steps_total,
     )
 
 

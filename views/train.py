@@ -27,23 +27,34 @@ def body(snap: Snapshot | None) -> None:
         )
         return
     h = snap.history
-    cols = st.columns(5)
-    cols[0].metric(t("metric.step"), f"{snap.step} / {snap.steps_total}")
-    cols[1].metric(t("metric.train_loss"), f"{snap.loss:.4g}")
-    cols[2].metric(
-        t("metric.val_loss"), f"{snap.val_loss:.4g}" if snap.val_loss is not None else "–"
+    widgets.metrics(
+        [
+            (t("metric.step"), f"{snap.step} / {snap.steps_total}", None),
+            (t("metric.train_loss"), f"{snap.loss:.4g}", None),
+            (
+                t("metric.val_loss"),
+                f"{snap.val_loss:.4g}" if snap.val_loss is not None else "–",
+                None,
+            ),
+            *(
+                [
+                    (
+                        t("metric.baseline"),
+                        f"{snap.baseline_loss:.4g}",
+                        task_panels.baseline_help(snap.config) or t("metric.baseline_help"),
+                    )
+                ]
+                if snap.baseline_loss is not None
+                else []
+            ),
+            (t("metric.speed"), f"{snap.steps_per_second:.0f}", None),
+        ]
     )
-    if snap.baseline_loss is not None:
-        cols[3].metric(
-            t("metric.baseline"),
-            f"{snap.baseline_loss:.4g}",
-            help=task_panels.baseline_help(snap.config) or t("metric.baseline_help"),
-        )
-    cols[4].metric(t("metric.speed"), f"{snap.steps_per_second:.0f}")
     widgets.chart(
         task_panels.loss_figure(h, snap.config, log_y, snap.baseline_loss, LANG),
         "loss",
         "chart.loss",
+        steps=snap.steps_total,
     )
     if snap.config.task.startswith("sine"):
         widgets.chart(
