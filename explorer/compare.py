@@ -303,6 +303,7 @@ class Comparison:
         out_dir: Path,
         workers: int | None = None,
         idle_timeout: float | None = IDLE_TIMEOUT,
+        slots: WorkerSlots | None = None,
     ) -> None:
         if not variants:
             raise CompareError("vary: no variants to run")
@@ -323,6 +324,8 @@ class Comparison:
         self._last_touch = time.monotonic()
         self.started_at: float | None = None
         self.finished_at: float | None = None
+        self.slots = slots  # a server's cap on worker processes over all comparisons
+        self._began: dict[int, float] = {}  # variant index -> when its worker took it
         COMPARISONS.add(self)
 
     def _folders(self) -> list[Path]:
@@ -338,10 +341,33 @@ class Comparison:
 
     # -- controls ----------------------------------------------------------------------
     def start(self) -> Comparison:
-        """Start the worker processes and the monitor thread; returns at once."""
+        """Start the monitor thread, which starts the workers (after waiting for free
+        worker slots, with a server's cap); returns at once."""
         if self._monitor is not None:
             return self
         self.out_dir.mkdir(parents=True, exist_ok=True)
+        self._monitor = threading.Thread(target=self._run, daemon=True, name="compare-monitor")
+        self._monitor.start()
+        return self
+
+    def position(self) -> int | None:
+        """Its place in line for worker slots (1 = next), or None once it has them."""
+        return self.slots.position(self) if self.slots is not None else None
+
+    def _run(self) -> None:
+        if self.slots is not None:
+            granted = self.slots.acquire(self, self.workers, give_up=self._all_final)
+            if granted == 0:  # everything was cancelled while it waited
+                self.finished_at = time.monotonic()
+                return
+            self.workers = granted
+        try:
+            self._spawn_and_watch()
+        finally:
+            if self.slots is not None:
+                self.slots.release(self.workers)
+
+    def _spawn_and_watch(self) -> None:
         tasks, events = self._ctx.Queue(), self._ctx.Queue()
         for i, v in enumerate(self.variants):
             tasks.put((i, v.config.to_json(), str(self.folders[i]), _data_payload(v.config)))
@@ -357,11 +383,7 @@ class Comparison:
             )
             process.start()
             self._processes.append(process)
-        self._monitor = threading.Thread(
-            target=self._watch, args=(tasks, events), daemon=True, name="compare-monitor"
-        )
-        self._monitor.start()
-        return self
+        self._watch(tasks, events)
 
     def cancel(self, index: int | None = None) -> None:
         """Cancel one variant (between two of its steps) or, with None, all of them.
@@ -391,6 +413,18 @@ class Comparison:
     @property
     def active(self) -> bool:
         return self._monitor is not None and self._monitor.is_alive()
+
+    @property
+    def key(self) -> tuple:
+        return comparison_key(self.variants, self.out_dir.parent)
+
+    def seconds_left(self) -> float | None:
+        """A rough time to the end (see estimate_seconds_left); None until it can tell."""
+        now = time.monotonic()
+        with self._lock:
+            states = list(self._states)
+        elapsed = {i: now - t for i, t in self._began.items()}
+        return estimate_seconds_left(states, elapsed)
 
     @property
     def wall_seconds(self) -> float | None:
@@ -447,6 +481,7 @@ class Comparison:
         kind, index = message[0], message[1]
         if kind == "started":
             running[index] = message[2]
+            self._began[index] = time.monotonic()
             self._update(index, state="running")
         elif kind == "progress":
             step, loss, val = message[2:]
@@ -525,6 +560,137 @@ def _next(events, timeout: float) -> tuple | None:
         return None
 
 
+def comparison_key(variants: Sequence[Variant], runs_root: Path) -> tuple:
+    """What a comparison trains and where it saves: two with equal keys are one race."""
+    return (str(runs_root), tuple(v.config.to_json() for v in variants))
+
+
+def estimate_seconds_left(
+    states: Sequence[VariantState], elapsed: Mapping[int, float]
+) -> float | None:
+    """Steps still to take over the steps a second the running variants make together:
+    elapsed[i] is how long variant i has run. None until a running variant has taken a step.
+
+    >>> run = VariantState(0, "a", RunConfig(steps=100), "running", step=50)
+    >>> wait = VariantState(1, "b", RunConfig(steps=100), "queued")
+    >>> estimate_seconds_left([run, wait], {0: 10.0})  # 150 steps to go at 5 steps/s
+    30.0
+    """
+    rate = sum(
+        s.step / elapsed[s.index]
+        for s in states
+        if s.state == "running" and s.step > 0 and elapsed.get(s.index, 0) > 0
+    )
+    if rate <= 0:
+        return None
+    left = sum(s.config.steps - s.step for s in states if not s.finished)
+    return left / rate
+
+
+def default_worker_slots() -> int:
+    """Worker processes one server runs at once, over all comparisons:
+    $RNN_EXPLORER_MAX_WORKERS, else one per core, fewer if memory is short (a worker takes
+    300-800 MB: GUIDE section 5)."""
+    raw = os.environ.get("RNN_EXPLORER_MAX_WORKERS", "")
+    if raw.strip().isdigit() and int(raw) > 0:
+        return int(raw)
+    cores = os.cpu_count() or 1
+    try:
+        memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    except (ValueError, OSError, AttributeError):
+        return cores
+    return max(1, min(cores, memory // WORKER_BYTES))
+
+
+WORKER_BYTES = 800 * 2**20
+
+
+class WorkerSlots:
+    """A server's worker processes, shared by every comparison: first come, first served.
+    Thirty students pressing Run comparison at once used to start sixty processes; now
+    the comparisons wait in line, each told its place, and take the slots as they free.
+    The first in line starts as soon as one slot is free, with as many as are."""
+
+    def __init__(self, capacity: int) -> None:
+        self.capacity = capacity
+        self._free = capacity
+        self._line: list[Comparison] = []
+        self._cond = threading.Condition()
+
+    def acquire(self, comparison: Comparison, wanted: int, give_up=lambda: False) -> int:
+        """Block until `comparison` is first in line and a slot is free; take up to
+        `wanted`. Returns 0 (taking none) once give_up() says it is no longer needed."""
+        with self._cond:
+            self._line.append(comparison)
+            try:
+                while not (self._line[0] is comparison and self._free > 0):
+                    if give_up():
+                        return 0
+                    self._cond.wait(0.5)
+                granted = min(wanted, self._free)
+                self._free -= granted
+                return granted
+            finally:
+                self._line.remove(comparison)
+                self._cond.notify_all()
+
+    def release(self, n: int) -> None:
+        with self._cond:
+            self._free = min(self.capacity, self._free + n)
+            self._cond.notify_all()
+
+    def position(self, comparison: Comparison) -> int | None:
+        with self._cond:
+            return self._line.index(comparison) + 1 if comparison in self._line else None
+
+    @property
+    def busy(self) -> int:
+        with self._cond:
+            return self.capacity - self._free
+
+
+class SharedComparisons:
+    """Comparisons by key (same variants, same runs directory), so a class that presses
+    Run comparison on the same lesson watches one race instead of starting thirty. Each
+    page that watches one says so (join) and lets go (leave); the last to leave a race
+    still running cancels it."""
+
+    def __init__(self) -> None:
+        self._watchers: dict[tuple, tuple[Comparison, int]] = {}
+        self._lock = threading.Lock()
+
+    def join(self, key: tuple, start) -> tuple[Comparison, bool]:
+        """The comparison with this key that is still running (started=False), or a new
+        one from start() (started=True)."""
+        with self._lock:
+            found = self._watchers.get(key)
+            if found is not None and found[0].active:
+                comparison, count = found
+                self._watchers[key] = (comparison, count + 1)
+                return comparison, False
+            comparison = start()
+            self._watchers[key] = (comparison, 1)
+            return comparison, True
+
+    def watchers(self, comparison: Comparison) -> int:
+        with self._lock:
+            found = self._watchers.get(comparison.key)
+            return found[1] if found is not None and found[0] is comparison else 0
+
+    def leave(self, comparison: Comparison) -> None:
+        with self._lock:
+            found = self._watchers.get(comparison.key)
+            if found is None or found[0] is not comparison:
+                comparison.cancel()
+                return
+            count = found[1] - 1
+            if count > 0:
+                self._watchers[comparison.key] = (comparison, count)
+                return
+            del self._watchers[comparison.key]
+        comparison.cancel()
+
+
 class ComparisonRegistry:
     """Every comparison in this process, held weakly: tests cancel them all."""
 
@@ -545,6 +711,8 @@ class ComparisonRegistry:
 
 
 COMPARISONS = ComparisonRegistry()
+SLOTS = WorkerSlots(default_worker_slots())
+SHARED = SharedComparisons()
 
 
 def run_sequential(variants: Sequence[Variant], out_dir: Path) -> list[Entry]:
@@ -570,7 +738,8 @@ TABLE_COLUMNS = (
     "steps_to_target",
     "steps_per_second",
     "clipped_fraction",
-    "horizon",
+    "reach_first",
+    "reach",
     "status",
     "folder",
 )
@@ -598,13 +767,22 @@ def mean_steps_per_second(history: History) -> float:
     return len(history.steps) / seconds if seconds > 0 else math.nan
 
 
+def reach(probe) -> float:
+    """How many steps back the gradient reaches in one probe: T - 1 - its horizon (the
+    earliest t whose ||dL/dh_t|| is at least 1e-3 of the last step's), as the lessons
+    and the Gradient flow page count it. NaN without a horizon."""
+    if probe is None or probe.horizon is None:
+        return math.nan
+    return len(probe.dh[-1]) - 1 - probe.horizon
+
+
 def table_row(entry: Entry, target: float) -> dict[str, Any]:
-    """One row of the results table. "horizon" is the last probe's gradient horizon: the
-    earliest t whose ||dL/dh_t|| is at least 1e-3 of the last step's."""
+    """One row of the results table. "reach_first" and "reach" are the gradient's reach
+    (see reach) at the first and the last probe: what the forget-bias and initialisation
+    lessons compare at step 1, and the vanishing lesson at the end."""
     h = entry.history
     finite = [v for v in h.val_losses if math.isfinite(v)]
     reached = steps_to_target(h, target)
-    horizon = h.probes[-1].horizon if h.probes else None
     return {
         "variant": entry.label,
         "final_val_loss": h.val_losses[-1] if h.val_losses else math.nan,
@@ -612,18 +790,34 @@ def table_row(entry: Entry, target: float) -> dict[str, Any]:
         "steps_to_target": math.nan if reached is None else reached,
         "steps_per_second": mean_steps_per_second(h),
         "clipped_fraction": h.clipped_fraction() if h.steps else math.nan,
-        "horizon": math.nan if horizon is None else horizon,
+        "reach_first": reach(h.probes[0] if h.probes else None),
+        "reach": reach(h.probes[-1] if h.probes else None),
         "status": entry.status,
         "folder": entry.folder.name if entry.folder is not None else "",
     }
 
 
+def varied_fields(entries: Sequence[Entry]) -> list[str]:
+    """The settings that differ between the entries (a comparison's knobs, or whatever
+    sets overlaid runs apart), in the config's order."""
+    from dataclasses import fields
+
+    names = [f.name for f in fields(RunConfig) if f.name != "data"]
+    return [n for n in names if len({getattr(e.config, n) for e in entries}) > 1]
+
+
 def results_table(entries: Sequence[Entry], target: float) -> pd.DataFrame:
-    """One row per entry. Numbers stay numbers ("steps_to_target" is NaN when the target
-    was not reached; a page shows that as "not reached"), so every column sorts."""
+    """One row per entry, with a column per varied setting after the variant's name.
+    Numbers stay numbers ("steps_to_target" is NaN when the target was not reached; a page
+    shows that as "not reached"), so every column sorts."""
     import pandas as pd
 
-    return pd.DataFrame([table_row(e, target) for e in entries], columns=list(TABLE_COLUMNS))
+    knobs = varied_fields(entries)
+    rows = [
+        {"variant": e.label, **{k: getattr(e.config, k) for k in knobs}, **table_row(e, target)}
+        for e in entries
+    ]
+    return pd.DataFrame(rows, columns=["variant", *knobs, *TABLE_COLUMNS[1:]])
 
 
 def comparison_entries(comparison: Comparison) -> list[Entry]:
@@ -644,8 +838,23 @@ def table_for_csv(table: pd.DataFrame) -> pd.DataFrame:
     out["steps_to_target"] = [
         "not reached" if math.isnan(v) else str(int(v)) for v in table["steps_to_target"]
     ]
-    out["horizon"] = ["" if math.isnan(v) else str(int(v)) for v in table["horizon"]]
+    for column in ("reach_first", "reach"):
+        out[column] = ["" if math.isnan(v) else str(int(v)) for v in table[column]]
     return out
+
+
+def shared_baseline(entries: Sequence[Entry]) -> float | None:
+    """The trivial baseline's validation loss when every entry has the same data (task,
+    data, column, sequence length, seed), so one line means the same for all; else None."""
+    from explorer.tasks import make_task
+
+    same = {
+        (e.config.task, e.config.data, e.config.column, e.config.seq_len, e.config.seed)
+        for e in entries
+    }
+    if len(same) != 1:
+        return None
+    return make_task(entries[0].config).baseline_loss()
 
 
 def default_target(config: RunConfig) -> float:

@@ -16,7 +16,15 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from explorer.compare import Entry
-from explorer.figures import PALETTE, empty, floored, style, thin
+from explorer.figures import (
+    PALETTE,
+    baseline_line,
+    empty,
+    floored,
+    log_axis_labels,
+    style,
+    thin,
+)
 from explorer.texts import text
 
 GRID_COLUMNS = 3
@@ -29,10 +37,14 @@ def color(index: int) -> str:
 
 
 def loss_overlay_figure(
-    entries: Sequence[Entry], log_y: bool = True, lang: str = "en"
+    entries: Sequence[Entry],
+    log_y: bool = True,
+    lang: str = "en",
+    baseline: float | None = None,
 ) -> go.Figure:
     """Every run's validation loss (solid) over its training-batch loss (faint, same
-    colour): the batch loss is noisy, the validation loss is the comparison."""
+    colour): the batch loss is noisy, the validation loss is the comparison. The trivial
+    baseline (dashed), where the runs share one, is what "10x the baseline" is read off."""
     title = text("fig.cmp_loss", lang)
     if not any(e.history.steps for e in entries):
         return empty(title, text("fig.cmp_empty", lang))
@@ -64,9 +76,14 @@ def loss_overlay_figure(
                 line={"color": color(i), "width": 2.5},
                 hovertemplate=f"{e.label}<br>{step} %{{x}}<br>{val} %{{y:.4g}}<extra></extra>",
             )
+    if baseline is not None and math.isfinite(baseline):
+        label = text(
+            "fig.baseline", lang, name=text("fig.baseline_mean", lang), value=f"{baseline:.3g}"
+        )
+        baseline_line(fig, baseline, label, "top right")
     style(fig, title, text("fig.training_step", lang), text("fig.loss_mse", lang), height=440)
     if log_y:
-        fig.update_yaxes(type="log")
+        log_axis_labels(fig)
     return fig
 
 

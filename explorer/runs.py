@@ -122,6 +122,7 @@ class SavedRun:
     final_val_loss: float | None
     status: str
     date: datetime  # when summary.json was written: when the run was saved
+    settings: str = ""  # what differs from the defaults, "cell=gru, lr=0.001": tells runs apart
 
 
 def _is_run(folder: Path) -> bool:
@@ -142,9 +143,21 @@ def _read(folder: Path, root: Path) -> SavedRun | None:
             final_val_loss=float(final) if final is not None else None,
             status=str(summary.get("status", "?")),
             date=datetime.fromtimestamp((folder / "summary.json").stat().st_mtime),
+            settings=_settings(config),
         )
     except (OSError, ValueError, KeyError, TypeError):  # half-written or foreign: skip it
         return None
+
+
+def _settings(config: dict) -> str:
+    """A saved config's settings that differ from the defaults, as a link names them
+    (task and cell have their own columns; a data key is shortened)."""
+    from explorer.config import RunConfig
+
+    query = RunConfig.from_dict(config).to_query()
+    if "data" in query:
+        query["data"] = query["data"][:15] + "…"
+    return ", ".join(f"{k}={v}" for k, v in query.items() if k not in ("task", "cell"))
 
 
 def list_runs(root: Path) -> list[SavedRun]:
@@ -173,6 +186,7 @@ def runs_frame(runs: Sequence[SavedRun]):
             "name": [r.name for r in runs],
             "task": [r.task for r in runs],
             "cell": [r.cell for r in runs],
+            "settings": [r.settings for r in runs],
             "steps": [r.steps for r in runs],
             "final val loss": [
                 r.final_val_loss if r.final_val_loss is not None else math.nan for r in runs

@@ -111,8 +111,10 @@ TEXTS: dict[str, str] = {
     "chart.compare_table": (
         "Click a column header to sort. Steps to target: the first validation step at or "
         "below the target loss. Steps/s: training steps over their own time, each run on "
-        "its own core. Clipped: the fraction of steps whose gradient was clipped. Horizon: "
-        "the earliest timestep the gradient still reaches at the end of training."
+        "its own core. Clipped: the fraction of steps whose gradient was clipped. Reach: "
+        "how many steps back the gradient still counts (at least 1/1000 of its strength at "
+        "the last step), at the first step and at the end of training; more is better. "
+        "The columns after the variant's name are the settings that set the runs apart."
     ),
     # classroom presets: title, what to watch, what to expect, why, and predict-then-reveal
     "preset.tutorial_sine.title": "The tutorial's sine model",
@@ -217,8 +219,8 @@ TEXTS: dict[str, str] = {
     ),
     "preset.forget_bias.title": "The LSTM forget-gate bias",
     "preset.forget_bias.watch": (
-        "The gradient reach of both LSTMs on the Compare page, from the very first step, and "
-        "their loss curves."
+        "The table's column 'reach at step 1' on the Compare page (how many steps back each "
+        "LSTM's gradient counts from the very first step), then their loss curves."
     ),
     "preset.forget_bias.expect": (
         "At step 1 the LSTM with forget bias +1 already reaches two to three times as far "
@@ -239,7 +241,8 @@ TEXTS: dict[str, str] = {
     ),
     "preset.init_lab.title": "Initialisation lab",
     "preset.init_lab.watch": (
-        "The gradient reach of each vanilla RNN at its first steps, on the Compare page."
+        "The table's column 'reach at step 1' on the Compare page: how many steps back each "
+        "vanilla RNN's gradient counts at the start."
     ),
     "preset.init_lab.expect": (
         "With PyTorch's default initialisation the gradient reaches about a dozen steps "
@@ -486,6 +489,15 @@ TEXTS: dict[str, str] = {
     "cmp.took": "took {seconds} s",
     "cmp.running_for": "running for {seconds} s",
     "cmp.workers": "{n} worker processes",
+    "cmp.waiting": (
+        "Waiting for a worker process: position {position} in line. This server runs at "
+        "most {capacity} at once over everyone's comparisons; yours starts when one frees."
+    ),
+    "cmp.shared": (
+        "The same race was already running on this server, so this page watches it: {n} "
+        "pages do. Only the page that started it can cancel it."
+    ),
+    "cmp.left": "about {seconds} s left",
     "cmp.saved_under": "saved under {folder}",
     "cmp.refused": "Refused {name}: {reason}",
     "cmp.not_kept": "Could not keep it: {reason}",
@@ -520,7 +532,9 @@ TEXTS: dict[str, str] = {
     "col.steps_to_target": "steps to val ≤ {target}",
     "col.steps_per_second": "steps/s",
     "col.clipped": "clipped",
-    "col.horizon": "horizon t",
+    "col.reach_first": "reach at step 1 (steps back)",
+    "col.reach": "reach at the end (steps back)",
+    "col.settings": "settings (as they differ from the defaults)",
     "col.status": "status",
     "col.folder": "run folder",
     "col.name": "name",

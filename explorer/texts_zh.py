@@ -85,7 +85,8 @@ ZH: dict[str, str] = {
     "chart.compare_table": (
         "点击列标题排序。达到目标的步数：验证损失第一次不高于目标的步。每秒步数："
         "训练步数除以它们自己的耗时，每次运行各占一个核心。裁剪比例：梯度被裁剪的步的比例。"
-        "视界：训练结束时梯度仍能到达的最早时间步。"
+        "可达距离：梯度还能往回传多少步（至少是最后一步强度的 1/1000），分别在第 1 步和训练结束时；"
+        "越大越好。变体名称之后的列是区分这些运行的设置。"
     ),
     # 课堂预设
     "preset.tutorial_sine.title": "教程里的正弦模型",
@@ -175,7 +176,10 @@ ZH: dict[str, str] = {
         "裁剪时，损失停在基线附近。"
     ),
     "preset.forget_bias.title": "LSTM 遗忘门偏置",
-    "preset.forget_bias.watch": "比较页上两个 LSTM 从第一步起的梯度可达距离，以及它们的损失曲线。",
+    "preset.forget_bias.watch": (
+        "比较页表格中的“第 1 步的可达距离”一列（每个 LSTM 的梯度从第一步起能往回传多少步），"
+        "然后看它们的损失曲线。"
+    ),
     "preset.forget_bias.expect": (
         "在第 1 步，遗忘偏置为 +1 的 LSTM 的梯度可达距离就已经是偏置为 0 的两到三倍"
         "（约 20-35 步，对 9-12 步）。"
@@ -193,7 +197,7 @@ ZH: dict[str, str] = {
         "遗忘偏置 +1：它的遗忘门从 0.73 左右而不是 0.5 起步，所以细胞状态把梯度带得更远。"
     ),
     "preset.init_lab.title": "初始化实验室",
-    "preset.init_lab.watch": "比较页上每个普通 RNN 在最初几步的梯度可达距离。",
+    "preset.init_lab.watch": "比较页表格中的“第 1 步的可达距离”一列：每个普通 RNN 的梯度一开始能往回传多少步。",
     "preset.init_lab.expect": (
         "用 PyTorch 默认初始化，梯度能往回传十几步；正交 W_hh 和带 ReLU 的单位矩阵（IRNN）"
         "一开始能传回全部 49 步。"
@@ -389,6 +393,15 @@ ZH: dict[str, str] = {
     "cmp.took": "用时 {seconds} 秒",
     "cmp.running_for": "已运行 {seconds} 秒",
     "cmp.workers": "{n} 个工作进程",
+    "cmp.waiting": (
+        "正在等待工作进程：排在第 {position} 位。这台服务器在所有人的比较中最多同时运行 "
+        "{capacity} 个工作进程；有一个空出来时，你的比较就开始。"
+    ),
+    "cmp.shared": (
+        "同样的比赛已经在这台服务器上运行，所以本页直接观看它：共有 {n} 个页面在看。"
+        "只有发起比赛的页面可以取消它。"
+    ),
+    "cmp.left": "大约还剩 {seconds} 秒",
     "cmp.saved_under": "保存在 {folder}",
     "cmp.refused": "拒绝了 {name}：{reason}",
     "cmp.not_kept": "无法保存：{reason}",
@@ -420,7 +433,9 @@ ZH: dict[str, str] = {
     "col.steps_to_target": "验证损失 ≤ {target} 所需步数",
     "col.steps_per_second": "每秒步数",
     "col.clipped": "裁剪比例",
-    "col.horizon": "视界 t",
+    "col.reach_first": "第 1 步的可达距离（往回步数）",
+    "col.reach": "结束时的可达距离（往回步数）",
+    "col.settings": "设置（与默认值不同的部分）",
     "col.status": "状态",
     "col.folder": "运行文件夹",
     "col.name": "名称",

@@ -13,6 +13,7 @@ import io
 import json
 import math
 import sys
+import time
 from dataclasses import replace
 from pathlib import Path
 
@@ -32,9 +33,14 @@ from explorer.compare import (
     CompareError,
     Comparison,
     Entry,
+    SharedComparisons,
     VariantState,
+    WorkerSlots,
+    comparison_key,
+    estimate_seconds_left,
     make_variants,
     results_table,
+    shared_baseline,
     steps_to_target,
 )
 from explorer.config import ConfigError, RunConfig
@@ -149,8 +155,12 @@ def test_results_table_numbers(entries):
         clipped = np.mean([r.grad_norm_clipped < r.grad_norm for r in h.steps])
         assert row.clipped_fraction == pytest.approx(clipped)
         assert row.steps_per_second == pytest.approx(len(h.steps) / sum(r.seconds for r in h.steps))
-        dh = h.probes[-1].dh[-1]
-        assert row.horizon == np.flatnonzero(dh >= 1e-3 * dh[-1])[0]
+        for column, probe in (("reach_first", h.probes[0]), ("reach", h.probes[-1])):
+            dh = probe.dh[-1]  # the reach counted again: steps back to the first t >= 1e-3
+            assert getattr(row, column) == len(dh) - 1 - np.flatnonzero(dh >= 1e-3 * dh[-1])[0]
+    # a column per setting that differs between the runs, with each run's value
+    assert list(table.columns[1:3]) == ["cell", "seq_len"]
+    assert list(table["cell"]) == ["rnn", "gru"] and list(table["seq_len"]) == [10, 14]
     never = results_table(entries, 0.0)
     assert never["steps_to_target"].isna().all()
     assert steps_to_target(entries[0].history, math.inf) == entries[0].history.val_steps[0]
@@ -184,6 +194,19 @@ def test_loss_overlay_and_reach_draw_the_recorded_numbers(entries):
 
 
 # -- in parallel: the command line, checked against a sequential run ---------------------
+def test_the_loss_overlay_draws_the_baseline_the_runs_share(entries):
+    """The adding problem's trivial baseline: predicting the mean 1 scores the mean of
+    (y - 1)^2 over the validation targets."""
+    same = [entries[0], replace(entries[0], label="again")]
+    targets = make_task(TINY).val_batch().y.numpy()
+    expected = float(np.mean((targets - 1.0) ** 2))
+    assert shared_baseline(same) == pytest.approx(expected)
+    assert shared_baseline(entries) is None  # different sequence lengths: different data
+    fig = compare_figures.loss_overlay_figure(same, log_y=True, baseline=expected)
+    (line,) = [s for s in fig.layout.shapes if s.yref == "y"]
+    assert line.y0 == line.y1 == pytest.approx(expected)
+
+
 @pytest.fixture(scope="module")
 def cli_race(tmp_path_factory):
     out = tmp_path_factory.mktemp("race") / "race"
@@ -221,12 +244,14 @@ def test_comparison_csv_has_the_table_columns_and_numbers(cli_race):
     table = pd.read_csv(out / "comparison.csv", keep_default_na=False)
     assert list(table.columns) == [
         "variant",
+        "cell",  # one column per knob
         "final_val_loss",
         "best_val_loss",
         "steps_to_target",
         "steps_per_second",
         "clipped_fraction",
-        "horizon",
+        "reach_first",
+        "reach",
         "status",
         "folder",
     ]
@@ -240,7 +265,9 @@ def test_comparison_csv_has_the_table_columns_and_numbers(cli_race):
         assert row.clipped_fraction == pytest.approx(metrics["clipped"].mean())
         assert row.status == "completed"
         summary = json.loads((out / row.folder / "summary.json").read_text())
-        assert row.horizon == summary["horizon_last"]
+        T = json.loads((out / row.folder / "config.json").read_text())["seq_len"]
+        assert row.reach == T - 1 - summary["horizon_last"]
+        assert row.cell == row.variant.removeprefix("cell=")
     for name in ("cell=rnn", "cell=gru"):  # not a terminal: periodic lines, one per tenth
         assert f"{name}  step 30/30" in stderr
     assert "\x1b[" not in stderr
@@ -304,6 +331,80 @@ def test_cancel_one_running_and_one_queued_variant(tmp_path):
     assert [e.label for e in comparison.results()] == ["cell=rnn"]
 
 
+# -- a server's worker slots and shared races ------------------------------------------------
+def test_comparisons_wait_in_line_for_the_servers_worker_slots(tmp_path):
+    """With one slot, a second comparison waits (its place shown) until the first is done;
+    never more than one worker process runs."""
+    slots = WorkerSlots(1)
+    first = Comparison(make_variants(TINY, {"cell": ["rnn", "gru"]}), tmp_path / "a", slots=slots)
+    second = Comparison(make_variants(TINY, {"seed": ["1", "2"]}), tmp_path / "b", slots=slots)
+    first.start()
+    deadline = time.monotonic() + 60
+    while first.position() is not None or first.started_at is None:
+        assert time.monotonic() < deadline
+        time.sleep(0.05)
+    second.start()
+    positions, busy = set(), set()
+    while first.active or second.active:
+        assert time.monotonic() < deadline + 120
+        positions.add(second.position())
+        busy.add(slots.busy)
+        time.sleep(0.05)
+    assert 1 in positions  # it was told its place in line
+    assert busy <= {0, 1} and first.workers == second.workers == 1
+    assert [s.state for s in (*first.states(), *second.states())] == ["completed"] * 4
+    assert slots.busy == 0
+
+
+def test_a_comparison_cancelled_while_it_waits_starts_no_worker(tmp_path):
+    slots = WorkerSlots(1)
+    slots.acquire(object(), 1)  # someone else holds the only slot
+    waiting = Comparison(make_variants(TINY, {"cell": ["rnn", "gru"]}), tmp_path, slots=slots)
+    waiting.start()
+    deadline = time.monotonic() + 10
+    while waiting.position() != 1:
+        assert time.monotonic() < deadline
+        time.sleep(0.02)
+    waiting.cancel()
+    assert waiting.wait(10)
+    assert {s.state for s in waiting.states()} == {"cancelled"} and not waiting._processes
+    slots.release(1)
+    assert slots.busy == 0
+
+
+def test_a_shared_race_is_one_comparison_and_ends_with_its_last_watcher(tmp_path):
+    shared = SharedComparisons()
+    variants = make_variants(TINY.replace(steps=100_000), {"cell": ["rnn", "gru"]})
+    key = comparison_key(variants, tmp_path)
+    started = []
+
+    def start() -> Comparison:
+        started.append(Comparison(variants, tmp_path / "race").start())
+        return started[-1]
+
+    a, a_started = shared.join(key, start)
+    b, b_started = shared.join(key, start)
+    assert a is b and (a_started, b_started) == (True, False) and len(started) == 1
+    assert shared.watchers(a) == 2
+    shared.leave(a)
+    assert a.active  # the other page still watches
+    shared.leave(a)
+    assert a.wait(60)
+    assert {s.state for s in a.states()} <= {"stopped", "cancelled"}
+
+
+def test_the_time_left_follows_the_running_variants_pace():
+    states = [
+        VariantState(0, "a", TINY.replace(steps=1000), "running", step=400),
+        VariantState(1, "b", TINY.replace(steps=1000), "running", step=100),
+        VariantState(2, "c", TINY.replace(steps=1000), "queued"),
+        VariantState(3, "d", TINY.replace(steps=1000), "completed", step=1000),
+    ]
+    # 40 + 10 steps/s together; 600 + 900 + 1000 steps to go
+    assert estimate_seconds_left(states, {0: 10.0, 1: 10.0}) == pytest.approx(2500 / 50)
+    assert estimate_seconds_left(states[2:], {}) is None
+
+
 # -- the page ---------------------------------------------------------------------------------
 SMALL_QUERY = {"task": "adding", "hidden": "8", "seq_len": "10", "steps": "30", "batch": "8"}
 
@@ -356,6 +457,24 @@ def test_the_page_runs_a_comparison_and_opens_a_variant():
     assert not [w for w in at.warning if "Settings changed" in w.value]
     losses = [r.loss for r in snap.history.steps]
     assert losses == [r.loss for r in comparison.results()[1].history.steps]
+
+
+def test_two_pages_pressing_the_same_race_watch_one_comparison():
+    """A class on one lesson: the second page joins the first's race instead of starting
+    its own, says so, and cannot cancel it for the others; the page that started it can."""
+    pages = [page({**SMALL_QUERY, "steps": "100000"}) for _ in range(2)]
+    for at in pages:
+        at.selectbox(key="cmp_knob1").set_value("cell").run()
+        at.multiselect(key="cmp_values1_cell").set_value(["rnn", "gru"]).run()
+        at.button(key="cmp_run").click().run()
+    first, second = pages
+    comparison = first.session_state["comparison"]
+    assert second.session_state["comparison"] is comparison and comparison.active
+    assert any("already running on this server" in i.value for i in second.info)
+    assert second.button(key="cmp_cancel_all").disabled
+    assert not first.button(key="cmp_cancel_all").disabled
+    first.button(key="cmp_cancel_all").click().run()
+    assert comparison.wait(60)
 
 
 def test_more_than_twelve_variants_are_refused_on_the_page():

@@ -87,6 +87,7 @@ def test_list_runs_finds_single_and_compared_runs_newest_first(tmp_path, saved):
         "name",
         "task",
         "cell",
+        "settings",
         "steps",
         "final val loss",
         "status",

@@ -12,7 +12,7 @@ from pathlib import Path
 import streamlit as st
 
 from explorer import runs
-from explorer.compare import Comparison, Variant
+from explorer.compare import SHARED, SLOTS, Comparison, Variant, comparison_key
 from explorer.config import RunConfig
 from explorer.live import FINISHED, LiveRun, Snapshot
 from explorer.scheduler import GATE, default_max_work, too_heavy
@@ -25,6 +25,7 @@ TOO_HEAVY_KEY = "too_heavy"
 GUARD_KEY = "live_run_guard"
 COMPARISON_KEY = "comparison"
 COMPARISON_GUARD_KEY = "comparison_guard"
+COMPARISON_OWNER_KEY = "comparison_started_here"  # False: this page joined another's race
 OPEN_PENDING_KEY = "open_pending"  # set by a callback; the page then switches to Train
 POLL_SECONDS = 0.25  # 4 redraws a second while a run trains
 QUEUED_POLL_SECONDS = 3.0  # a queued run only shows its place in line
@@ -154,20 +155,34 @@ def current_comparison() -> Comparison | None:
 
 
 def start_comparison(base: RunConfig, variants: list[Variant], knobs: list[str]) -> None:
-    """Callback: start a comparison in a new group folder of the runs directory."""
+    """Callback: start a comparison in a new group folder of the runs directory, or join
+    the identical one another page of this server is running (a class on one lesson
+    watches one race). It waits for the server's worker slots like everyone's."""
     old = current_comparison()
     if old is not None and old.active:
         return  # the page disables the button; a double click lands here
-    group = runs.unique_folder(runs_root(), runs.group_name(base, knobs))
-    comparison = Comparison(variants, group).start()
+    root = runs_root()
+
+    def start() -> Comparison:
+        group = runs.unique_folder(root, runs.group_name(base, knobs))
+        return Comparison(variants, group, slots=SLOTS).start()
+
+    comparison, started = SHARED.join(comparison_key(variants, root), start)
     st.session_state[COMPARISON_KEY] = comparison
-    guard = _SessionGuard()
-    weakref.finalize(guard, comparison.cancel)
+    st.session_state[COMPARISON_OWNER_KEY] = started
+    guard = _SessionGuard()  # a closed tab lets go of its race
+    weakref.finalize(guard, SHARED.leave, comparison)
     st.session_state[COMPARISON_GUARD_KEY] = guard
 
 
+def started_here() -> bool:
+    return bool(st.session_state.get(COMPARISON_OWNER_KEY, True))
+
+
 def cancel_comparison(index: int | None = None) -> None:
-    if (comparison := current_comparison()) is not None:
+    """Cancel (one variant, or all) a race this page started; a page that joined
+    another's race cannot cancel it for the others."""
+    if (comparison := current_comparison()) is not None and started_here():
         comparison.cancel(index)
 
 

@@ -12,6 +12,7 @@ from explorer import compare_figures, runs
 from explorer.bundle import BundleError, zip_run
 from explorer.compare import (
     KNOBS,
+    SHARED,
     CompareError,
     Comparison,
     Entry,
@@ -21,7 +22,9 @@ from explorer.compare import (
     load_entry,
     make_variants,
     results_table,
+    shared_baseline,
     suggested_values,
+    varied_fields,
 )
 from explorer.config import ConfigError, RunConfig
 from explorer.texts import TEXTS, text
@@ -115,12 +118,21 @@ if comparison is not None:
     started_active = comparison.active
     finished_before = sum(s.finished for s in comparison.states())
 
+    owner = session.started_here()
+
     @st.fragment(run_every=POLL_SECONDS if started_active else None)
     def progress() -> None:
         states = comparison.states()
         finished = sum(s.finished for s in states)
         if started_active and (not comparison.active or finished != finished_before):
             st.rerun()  # a variant ended: redraw the results below
+        if (position := comparison.position()) is not None:
+            st.info(
+                t("cmp.waiting", position=position, capacity=comparison.slots.capacity),
+                icon=":material/schedule:",
+            )
+        if not owner:
+            st.info(t("cmp.shared", n=SHARED.watchers(comparison)), icon=":material/groups:")
         for s in states:
             left, right = st.columns([6, 1], vertical_alignment="bottom")
             val = (
@@ -134,7 +146,7 @@ if comparison is not None:
             right.button(
                 t("cmp.cancel"),
                 key=f"cmp_cancel_{s.index}",
-                disabled=s.finished,
+                disabled=s.finished or not owner,
                 on_click=session.cancel_comparison,
                 args=(s.index,),
                 width="stretch",
@@ -145,6 +157,8 @@ if comparison is not None:
             "cmp.took" if not comparison.active else "cmp.running_for",
             seconds=f"{comparison.wall_seconds or 0:.0f}",
         )
+        if comparison.active and (left := comparison.seconds_left()) is not None:
+            took += " · " + t("cmp.left", seconds=f"{left:.0f}")
         st.caption(
             t("cmp.workers", n=comparison.workers)
             + f" · {took} · "
@@ -153,7 +167,7 @@ if comparison is not None:
         st.button(
             t("cmp.cancel_all"),
             key="cmp_cancel_all",
-            disabled=not comparison.active,
+            disabled=not comparison.active or not owner,
             on_click=session.cancel_comparison,
         )
 
@@ -236,7 +250,8 @@ else:
                 "steps_to_target": lambda v: not_reached if math.isinf(v) else f"{v:.0f}",
                 "steps_per_second": "{:.0f}",
                 "clipped_fraction": "{:.0%}",
-                "horizon": "{:.0f}",
+                "reach_first": "{:.0f}",
+                "reach": "{:.0f}",
             },
             na_rep="–",
         ),
@@ -250,7 +265,9 @@ else:
             "steps_to_target": t("col.steps_to_target", target=format_value(target)),
             "steps_per_second": t("col.steps_per_second"),
             "clipped_fraction": t("col.clipped"),
-            "horizon": t("col.horizon"),
+            "reach_first": t("col.reach_first"),
+            "reach": t("col.reach"),
+            **{k: field_label(k) for k in varied_fields(entries)},
             "status": t("col.status"),
             "folder": t("col.folder"),
         },
@@ -270,7 +287,9 @@ else:
                 width="stretch",
             )
     widgets.chart(
-        compare_figures.loss_overlay_figure(entries, log_y, lang=LANG),
+        compare_figures.loss_overlay_figure(
+            entries, log_y, lang=LANG, baseline=shared_baseline(entries)
+        ),
         "cmp_loss",
         "chart.compare_loss",
     )
@@ -296,6 +315,7 @@ if saved:
             "name": t("col.name"),
             "task": t("label.task"),
             "cell": t("label.cell"),
+            "settings": t("col.settings"),
             "steps": t("label.steps"),
             "final val loss": st.column_config.NumberColumn(t("col.final_val_loss"), format="%.4g"),
             "status": t("col.status"),
