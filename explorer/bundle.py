@@ -5,7 +5,7 @@
     gradflow.npz      ||dL/dh_t|| per probe step and layer, parameter norms, W_hh spectra
     hidden.npz        hidden-state snapshots and the PCA of the last one
     predictions.csv   sine and series tasks: truth, one-step and free-running predictions
-                      (a series' in its own units)
+                      (a series' in its own units; t is its row, date its date if it has one)
     model.pt          the weights (a state_dict of plain tensors)
     summary.json      the headline numbers (explorer.analysis.run_summary)
     data.csv          series with a user's data: the very bytes trained on; config.json
@@ -40,6 +40,7 @@ from explorer.datastore import MAX_DATA_BYTES, STORE, DataError, content_key, sh
 from explorer.history import HiddenRecord, History, StepRecord
 from explorer.models import build_model
 from explorer.probes import ProbeRecord, SpectrumRecord
+from explorer.series_data import date_strings
 from explorer.tasks import make_task
 from explorer.training import HIDDEN_SNAPSHOTS, Trainer
 
@@ -110,7 +111,11 @@ def save_run(folder: Path, trainer: Trainer) -> Path:
     )
     curve = predictions(trainer.model, trainer.task)
     if curve is not None:
-        curve.to_frame().to_csv(folder / "predictions.csv", index=False)
+        frame = curve.to_frame()
+        dates = trainer.task.dates_at(curve.t)
+        if dates is not None:
+            frame.insert(1, "date", date_strings(dates))  # beside t, the row: both kept
+        frame.to_csv(folder / "predictions.csv", index=False)
     if (data := data_file(trainer.config)) is not None:
         (folder / f"data.{DATA_SUFFIX[trainer.config.task]}").write_bytes(data.raw)
     if trainer.task.kind == "language":

@@ -3,11 +3,16 @@ checked, cut into windows and normalised with the training part's statistics.
 
 Nothing here guesses quietly: a gap, a NaN, a word in a number column or a file in the
 wrong encoding is refused with a DataError that says what is wrong, where, and what is
-accepted. Imports no torch, so the command line answers a bad file at once.
+accepted. Each column's number format (a decimal point or comma, thousands separators)
+is read off the column as a whole and reported (number_formats); a column that writes
+numbers two ways is refused, naming the separators. Imports no torch, so the command
+line answers a bad file at once.
 
 >>> table = parse_csv(b"day;close\\n1;10,5\\n2;11\\n3;12,25\\n")
 >>> table.delimiter, table.numeric, table.values["close"].tolist()
 (';', ('day', 'close'), [10.5, 11.0, 12.25])
+>>> parse_csv(b'date,close\\n2024-01-02,"1,424.30"\\n2024-01-03,987.5\\n').values["close"].tolist()
+[1424.3, 987.5]
 >>> w = windowing(np.arange(30.0), window=5)
 >>> (w.n_windows, w.n_train, w.n_val, w.mean)
 (25, 20, 5, 12.0)
@@ -20,10 +25,12 @@ import functools
 import io
 import math
 import re
-from dataclasses import dataclass
+import warnings
+from dataclasses import dataclass, field
 from importlib import resources
 
 import numpy as np
+import pandas as pd
 
 from explorer.datastore import MAX_DATA_BYTES, DataError, decode_text
 
@@ -36,7 +43,29 @@ SAMPLE_LINES = 50  # lines that decide the delimiter
 NUMERIC_SHARE = 0.5  # a column is numeric when at least this share of its cells are numbers
 MAX_LISTED = 5  # line numbers or examples listed in a message
 EXAMPLE_FILE = "example_series.csv"
-DECIMAL_COMMA = re.compile(r"^[+-]?\d+,\d+$")
+# Number formats. A point-decimal number may group thousands with commas (1,424.30); a
+# comma-decimal one with points (1.424,30). Groups are exactly three digits, the first
+# group 1-3 digits without a leading zero (0.125 stays a decimal).
+POINT_GROUPED = re.compile(r"^[+-]?[1-9]\d{0,2}(,\d{3})+(\.\d*)?$")
+COMMA_DECIMAL = re.compile(r"^[+-]?\d*,\d+$")
+COMMA_GROUPED = re.compile(r"^[+-]?[1-9]\d{0,2}(\.\d{3})+(,\d*)?$")
+# Numbers grouped in a way no format here reads: 1 424,30 or 1'424.30 (space, apostrophe),
+# 1,42,430 (Indian lakh groups). Seen in a number column, they are named in the refusal.
+SEPARATED = re.compile(
+    r"^[+-]?\d{1,3}([ '\u00a0\u202f]\d{3})+([.,]\d+)?$|^[+-]?\d{1,2}(,\d{2})+,\d{3}(\.\d+)?$"
+)
+FORMATS = ("plain", "decimal_comma", "thousands_comma", "thousands_point")
+# Names of the likely target, best first; compared lower-case, words only ("Adj. Close").
+TARGET_NAMES = ("close", "adj close", "adjusted close", "close last", "price", "value", "target")
+DATE_PROBE = 20  # cells tried before a whole column is parsed as dates
+
+
+@dataclass(frozen=True)
+class Unreadable:
+    """Cells of a column that look like numbers but not in the column's format."""
+
+    rows: np.ndarray  # (k,) data rows, in time order
+    cells: tuple[str, ...]  # what the file says in the first MAX_LISTED of them
 
 
 @dataclass(frozen=True)
@@ -50,23 +79,86 @@ class SeriesTable:
     lines: np.ndarray  # (rows,) 1-based line of each data row in the file
     delimiter: str | None  # None: one column
     header: bool
+    formats: dict[str, str] = field(default_factory=dict)  # numeric column -> one of FORMATS
+    # numeric column -> its cells with thousands separators that the column's format cannot
+    # read (1.424,30 among 1,424.30): refused by name, not counted as plain gaps
+    separated: dict[str, Unreadable] = field(default_factory=dict)
+    date_column: str | None = None  # a column of dates, strictly increasing in time
+    dates: np.ndarray | None = None  # (rows,) datetime64[ns] of date_column
+    newest_first: bool = False  # the file listed the newest date first: rows were reversed
 
     @property
     def rows(self) -> int:
         return len(self.lines)
 
 
-def _number(cell: str, decimal_comma: bool) -> float:
-    """A cell as a float; NaN when it is empty, not a number, or not finite ("nan",
-    "inf" are gaps too: they would poison the normalisation)."""
-    text = cell.strip()
-    if decimal_comma and DECIMAL_COMMA.match(text):
-        text = text.replace(",", ".")
+def _float(text: str) -> float:
+    """float(text); NaN when it is not a number or not finite ("nan", "inf" are gaps too:
+    they would poison the normalisation)."""
     try:
         value = float(text)
     except ValueError:
         return math.nan
     return value if math.isfinite(value) else math.nan
+
+
+def _point(cell: str) -> float:
+    """A cell read with a decimal point, thousands optionally grouped by commas."""
+    text = cell.strip()
+    if "," not in text:
+        return _float(text)
+    return _float(text.replace(",", "")) if POINT_GROUPED.match(text) else math.nan
+
+
+def _comma(cell: str) -> float:
+    """A cell read with a decimal comma, thousands optionally grouped by points."""
+    text = cell.strip()
+    if COMMA_DECIMAL.match(text):
+        return _float(text.replace(",", "."))
+    if COMMA_GROUPED.match(text):
+        return _float(text.replace(".", "").replace(",", "."))
+    return math.nan if "." in text or "," in text else _float(text)
+
+
+def _cell(cell: str) -> float:
+    """A cell read either way (to tell a header's words from numbers)."""
+    value = _point(cell)
+    return value if math.isfinite(value) else _comma(cell)
+
+
+@dataclass(frozen=True)
+class _Column:
+    values: np.ndarray  # (rows,) float64, NaN where missing or unreadable
+    format: str  # one of FORMATS
+    separated: np.ndarray  # rows with thousands separators this format cannot read
+
+
+def _read_column(cells: list[str], comma_decimal_file: bool) -> _Column:
+    """One format for the whole column: the reading (decimal point or comma) that reads
+    more cells. A tie where the readings differ ("1,424": 1424 or 1.424?) follows the
+    file: a comma-separated file writes decimal points, a semicolon or tab one decimal
+    commas; a point alone ("1.424") stays a decimal point."""
+    point = np.array([_point(c) for c in cells], dtype=np.float64)
+    comma = np.array([_comma(c) for c in cells], dtype=np.float64)
+    n_point, n_comma = int(np.isfinite(point).sum()), int(np.isfinite(comma).sum())
+    differ = np.isfinite(point) & (point != comma)
+    if n_point != n_comma:
+        use_comma = n_comma > n_point
+    else:
+        use_comma = comma_decimal_file and any("," in cells[i] for i in np.flatnonzero(differ))
+    values, other = (comma, point) if use_comma else (point, comma)
+    unread = ~np.isfinite(values)
+    looks_separated = [i for i in np.flatnonzero(unread) if SEPARATED.match(cells[i].strip())]
+    separated = unread & np.isfinite(other)
+    separated[looks_separated] = True
+    used = [c for c, ok in zip(cells, ~unread, strict=True) if ok]
+    if use_comma and any("." in c for c in used):
+        fmt = "thousands_point"
+    elif any("," in c for c in used):
+        fmt = "decimal_comma" if use_comma else "thousands_comma"
+    else:
+        fmt = "plain"
+    return _Column(values, fmt, np.flatnonzero(separated))
 
 
 def _delimiter(lines: list[str]) -> str | None:
@@ -83,18 +175,23 @@ def _delimiter(lines: list[str]) -> str | None:
     return None
 
 
-def _has_header(first: list[str], parsed: list[list[float]]) -> bool:
+def _has_header(first: list[str], below: list[_Column]) -> bool:
     """The first row is a header when one of its cells is text where the rows below hold
-    numbers (a date column's text does not count), or when it is the only text line
-    above numbers in a single column."""
-    rest = parsed[1:]
-    for j, cell in enumerate(first):
-        if not cell.strip() or not math.isnan(parsed[0][j]):
+    numbers (a date column's text does not count), or when it is the only line."""
+    for cell, column in zip(first, below, strict=False):
+        if not cell.strip() or math.isfinite(_cell(cell)):
             continue
-        column = [row[j] for row in rest if j < len(row)]
-        if not rest or (column and np.isfinite(column).mean() >= NUMERIC_SHARE):
+        if not column.values.size or np.isfinite(column.values).mean() >= NUMERIC_SHARE:
             return True
     return False
+
+
+def _unquoted(line: str) -> str:
+    """A one-column line as csv reads a quoted field: "1,424.30" -> 1,424.30."""
+    text = line.strip()
+    if len(text) >= 2 and text[0] == text[-1] == '"':
+        return text[1:-1].replace('""', '"')
+    return line
 
 
 def _unique(names: list[str]) -> list[str]:
@@ -108,10 +205,12 @@ def _unique(names: list[str]) -> list[str]:
 
 
 def parse_csv(raw: bytes, max_bytes: int = MAX_DATA_BYTES) -> SeriesTable:
-    """Read an uploaded CSV. Accepts comma, semicolon or tab separators (decimal commas
-    with the latter two), an optional header row, and a single column of numbers. Blank
-    lines inside the data are rows with every cell missing: a gap, reported later for the
-    column chosen."""
+    """Read an uploaded CSV. Accepts comma, semicolon or tab separators, decimal points or
+    commas and thousands separators (quoted where they clash with the delimiter: "1,5",
+    "1,424.30"), one format per column; an optional header row; a single column of
+    numbers; a column of dates (the time axis; a file listing the newest date first is
+    put in time order). Blank lines inside the data are rows with every cell missing: a
+    gap, reported later for the column chosen."""
     text = decode_text(raw, max_bytes)
     lines = text.splitlines()
     first = next(i for i, line in enumerate(lines) if line.strip())  # decode_text: not empty
@@ -121,36 +220,105 @@ def parse_csv(raw: bytes, max_bytes: int = MAX_DATA_BYTES) -> SeriesTable:
         raise DataError("too_many_rows", rows=len(lines), limit=MAX_ROWS)
     delimiter = _delimiter(lines)
     if delimiter is None:
-        rows = [[line] for line in lines]
+        rows = [[_unquoted(line)] for line in lines]
     else:
         rows = list(csv.reader(lines, delimiter=delimiter))
         rows = [row if row else [""] for row in rows]
-    decimal_comma = delimiter in ("\t", ";")
-    parsed = [[_number(cell, decimal_comma) for cell in row] for row in rows]
     width = max(len(row) for row in rows)
-    header = _has_header(rows[0], parsed)
+    cells = [[row[j] if j < len(row) else "" for row in rows] for j in range(width)]  # by column
+    comma_file = delimiter in ("\t", ";")
+    columns = [_read_column(c[1:], comma_file) for c in cells]  # as if row 0 were a header
+    header = _has_header(rows[0], columns)
     if header:
         names = _unique(rows[0] + [""] * (width - len(rows[0])))
     else:
         names = [f"column {i + 1}" for i in range(width)] if width > 1 else ["value"]
-    data = parsed[1:] if header else parsed
-    line_numbers = np.arange(len(data)) + first + 1 + (1 if header else 0)
-    if not data:
+        columns = [_read_column(c, comma_file) for c in cells]
+    skip = 1 if header else 0
+    n_rows = len(rows) - skip
+    line_numbers = np.arange(n_rows) + first + 1 + skip
+    if n_rows == 0:
         raise DataError("no_rows", header=", ".join(names[:MAX_LISTED]))
-    if len(data) == 1:
+    if n_rows == 1:
         raise DataError("one_row", fields=len(re.split(r"[,;\s]+", lines[-1].strip())))
-    matrix = np.full((len(data), width), math.nan)
-    for i, row in enumerate(data):
-        matrix[i, : len(row)] = row
-    share = np.isfinite(matrix).mean(axis=0)
-    numeric = tuple(n for n, s in zip(names, share, strict=True) if s >= NUMERIC_SHARE)
+    readable = [
+        (np.isfinite(c.values).sum() + c.separated.size) / n_rows >= NUMERIC_SHARE for c in columns
+    ]
+    numeric = tuple(n for n, ok in zip(names, readable, strict=True) if ok)
     if not numeric:
         raise DataError("no_numeric", columns=_listing(names))
-    values = {n: matrix[:, names.index(n)].copy() for n in numeric}
-    for v in values.values():
-        v.flags.writeable = False  # cached and shared: nobody may change it
-    line_numbers.flags.writeable = False
-    return SeriesTable(tuple(names), numeric, values, line_numbers, delimiter, header)
+    date_column, dates = _date_column(names, [c[skip:] for c in cells], readable)
+    newest_first = dates is not None and bool(np.all(np.diff(dates) < np.timedelta64(0)))
+    order = np.arange(n_rows)[::-1] if newest_first else np.arange(n_rows)
+    if dates is not None and not bool(np.all(np.diff(dates[order]) > np.timedelta64(0))):
+        date_column, dates = None, None  # repeated or unordered dates: no time axis
+    by_name = dict(zip(names, columns, strict=True))
+    values = {n: _frozen(by_name[n].values[order]) for n in numeric}
+    formats = {n: by_name[n].format for n in numeric}
+    separated = {}
+    for n in numeric:
+        if (odd := np.sort(np.argsort(order)[by_name[n].separated])).size:  # in time order
+            column = cells[names.index(n)][skip:]
+            examples = tuple(column[order[i]].strip() for i in odd[:MAX_LISTED])
+            separated[n] = Unreadable(_frozen(odd), examples)
+    return SeriesTable(
+        tuple(names),
+        numeric,
+        values,
+        _frozen(line_numbers[order]),
+        delimiter,
+        header,
+        formats,
+        separated,
+        date_column,
+        None if dates is None else _frozen(dates[order]),
+        newest_first,
+    )
+
+
+def _frozen(a: np.ndarray) -> np.ndarray:
+    """A private read-only copy: tables are cached and shared, nobody may change them."""
+    a = np.array(a)
+    a.flags.writeable = False
+    return a
+
+
+def _date_column(
+    names: list[str], cells: list[list[str]], numeric: list[bool]
+) -> tuple[str | None, np.ndarray | None]:
+    """The first column that is not numeric and whose every cell is a date (pandas reads
+    2024-01-31, 01/31/2024, 31.01.2024, with times); (None, None) when there is none."""
+    for name, column, is_numeric in zip(names, cells, numeric, strict=True):
+        if is_numeric or not column:
+            continue
+        if _dates(column[:DATE_PROBE]) is None:  # cheap: most text columns stop here
+            continue
+        if (dates := _dates(column)) is not None:
+            return name, dates
+    return None, None
+
+
+def _dates(cells: list[str]) -> np.ndarray | None:
+    """(n,) datetime64[ns] when every cell parses as a date, else None. 01.02.2024 reads
+    month first or day first: the reading with the shorter typical step between rows wins
+    (daily data read the wrong way round steps by months). Plain numbers are no dates
+    here: those columns are numeric."""
+    texts = pd.Series([c.strip() for c in cells], dtype=object)
+    if texts.eq("").any() or not texts.str.contains(r"\d").all():
+        return None
+    readings = []
+    for dayfirst in (False, True):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # "could not infer format": then it is no date
+            try:
+                parsed = pd.to_datetime(texts, errors="coerce", dayfirst=dayfirst, utc=True)
+            except (ValueError, TypeError, OverflowError):
+                continue
+        if parsed.notna().all():
+            dates = parsed.dt.tz_localize(None).to_numpy(dtype="datetime64[ns]")
+            step = np.median(np.abs(np.diff(dates))) if dates.size > 1 else 0
+            readings.append((step, dayfirst, dates))
+    return min(readings, key=lambda r: (r[0], r[1]))[2] if readings else None
 
 
 def _listing(items: list[str] | tuple[str, ...]) -> str:
@@ -171,7 +339,7 @@ def parse_numbers(text: str) -> bytes:
         raise DataError("empty")
     if len(tokens) > MAX_ROWS:
         raise DataError("too_many_rows", rows=len(tokens), limit=MAX_ROWS)
-    bad = [(i + 1, t) for i, t in enumerate(tokens) if math.isnan(_number(t, False))]
+    bad = [(i + 1, t) for i, t in enumerate(tokens) if math.isnan(_float(t.strip()))]
     if bad:
         examples = ", ".join(f"item {i} {t[:20]!r}" for i, t in bad[:MAX_LISTED])
         raise DataError("numbers_bad", count=len(bad), examples=examples)
@@ -183,35 +351,79 @@ def parse_numbers(text: str) -> bytes:
     return raw
 
 
+def _words(name: str) -> str:
+    return " ".join(re.findall(r"[a-z0-9]+", name.lower()))
+
+
 def default_column(table: SeriesTable) -> str:
-    """The first numeric column without gaps that is not a counter (a row number or a
-    day index climbs in equal steps: nothing to predict), else the first without gaps,
-    else the first numeric column."""
-    clean = [n for n in table.numeric if np.isfinite(table.values[n]).all()]
-    for name in clean:
-        steps = np.diff(table.values[name])
-        if not np.allclose(steps, steps[0]):
-            return name
-    return clean[0] if clean else table.numeric[0]
+    """The likely target: a column named like close, adj close, price, value or target
+    (TARGET_NAMES, in that order, case and punctuation ignored), else the last numeric
+    column; among the usable columns (no gaps, not a counter: a row number or a day index
+    climbs in equal steps, nothing to predict) when there are any, else among all.
+
+    >>> default_column(parse_csv(b"Date,Open,Close,Volume\\n1,2,3,4\\n2,3,1,5\\n3,1,2,4\\n"))
+    'Close'
+    """
+    usable = [n for n in table.numeric if _usable(table, n)]
+    for pool in (usable, list(table.numeric)):
+        if not pool:
+            continue
+        words = {_words(n): n for n in reversed(pool)}  # the first of a repeated name
+        for target in TARGET_NAMES:
+            if target in words:
+                return words[target]
+        return pool[-1]
+    raise AssertionError("a table has a numeric column")  # parse_csv refuses none
+
+
+def _usable(table: SeriesTable, name: str) -> bool:
+    values = table.values[name]
+    if not np.isfinite(values).all() or name in table.separated:
+        return False
+    steps = np.diff(values)
+    return steps.size == 0 or not np.allclose(steps, steps[0])
 
 
 def column_values(table: SeriesTable, column: str = "") -> tuple[str, np.ndarray]:
     """(column name, its values) for a column ("" = the default), refusing an unknown
-    column, gaps (how many, at which lines), a too short and a constant series."""
+    column, numbers written with two kinds of thousands separators, gaps (how many, at
+    which lines), a too short and a constant series."""
     name = column or default_column(table)
     if name not in table.values:
         raise DataError("unknown_column", column=name, columns=_listing(table.numeric))
     values = table.values[name]
+    if (odd := table.separated.get(name)) is not None:
+        raise DataError(
+            "separators",
+            column=name,
+            count=int(odd.rows.size),
+            lines=_lines(table, odd.rows),
+            examples=", ".join(repr(c) for c in odd.cells),
+        )
     missing = np.flatnonzero(~np.isfinite(values))
     if missing.size:
-        lines = ", ".join(str(int(table.lines[i])) for i in missing[:MAX_LISTED])
-        more = f" and {missing.size - MAX_LISTED} more" if missing.size > MAX_LISTED else ""
-        raise DataError("gaps", column=name, count=int(missing.size), lines=lines + more)
+        raise DataError("gaps", column=name, count=int(missing.size), lines=_lines(table, missing))
     if values.size < MIN_VALUES:
         raise DataError("too_short", n=int(values.size), minimum=MIN_VALUES)
     if np.all(values == values[0]):
         raise DataError("constant", column=name, value=float(values[0]))
     return name, values
+
+
+def _lines(table: SeriesTable, rows: np.ndarray) -> str:
+    """File lines of some rows: the first MAX_LISTED, then how many more."""
+    shown = ", ".join(str(int(table.lines[i])) for i in rows[:MAX_LISTED])
+    return shown + (f" and {rows.size - MAX_LISTED} more" if rows.size > MAX_LISTED else "")
+
+
+def number_formats(table: SeriesTable) -> dict[str, tuple[str, ...]]:
+    """Format (of FORMATS, "plain" left out) -> the numeric columns read with it: what an
+    accepted upload reports, so no reading of "1,424" happens silently."""
+    out: dict[str, tuple[str, ...]] = {}
+    for name in table.numeric:
+        if (fmt := table.formats.get(name, "plain")) != "plain":
+            out[fmt] = (*out.get(fmt, ()), name)
+    return out
 
 
 @dataclass(frozen=True)
@@ -262,6 +474,18 @@ def windowing(values: np.ndarray, window: int, column: str = "value") -> Windowi
     return Windowing(
         window, n_values, n_windows, n_train, n_windows - n_train, float(seen.mean()), std
     )
+
+
+def date_strings(dates: np.ndarray) -> np.ndarray:
+    """Dates as ISO text, to the day when every time is midnight (a chart's axis, the
+    date column of predictions.csv).
+
+    >>> date_strings(np.array(["2024-01-02", "2024-01-03T12:00"], "M8[ns]")).tolist()
+    ['2024-01-02T00:00:00', '2024-01-03T12:00:00']
+    """
+    dates = np.asarray(dates, dtype="datetime64[ns]")
+    midnight = bool((dates == dates.astype("datetime64[D]")).all())
+    return np.datetime_as_string(dates, unit="D" if midnight else "s")
 
 
 # -- the example that ships with the app ---------------------------------------------------

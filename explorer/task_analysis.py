@@ -1,5 +1,6 @@
 """What the series and chars models produce, read off a trained model: the series'
-predictions back in the column's own units, and text sampled with a temperature.
+predictions back in the column's own units, its two baselines and the verdict against
+the stronger one, and text sampled with a temperature.
 
 >>> logits = torch.tensor([2.0, 1.0, 0.0])
 >>> [round(p, 3) for p in probabilities(logits, 1.0).tolist()]
@@ -9,6 +10,9 @@ predictions back in the column's own units, and text sampled with a temperature.
 """
 
 from __future__ import annotations
+
+import math
+from dataclasses import dataclass
 
 import numpy as np
 import torch
@@ -50,6 +54,47 @@ def series_predictions(model: RecurrentModel, task: SeriesTask) -> Predictions:
     free = np.full(rows.size, np.nan)
     free[split - lo :] = w.denormalise(np.asarray(buffer[T:]))
     return Predictions(rows.astype(float), task.values[lo:hi].copy(), one_step, free, split - lo)
+
+
+@dataclass(frozen=True)
+class SeriesBaselines:
+    """The series' two baselines as the model is scored: validation MSE over the same
+    windows, in normalised units; std turns an MSE into an RMSE in the column's units."""
+
+    mean_mse: float  # always predict the training targets' mean
+    persistence_mse: float  # predict each window's last value ("tomorrow = today")
+    std: float  # of the training part (Windowing.std)
+
+    @property
+    def persistence_is_stronger(self) -> bool:
+        return self.persistence_mse <= self.mean_mse
+
+    @property
+    def stronger_mse(self) -> float:
+        return min(self.mean_mse, self.persistence_mse)
+
+    def rmse(self, mse: float) -> float:
+        """An MSE in normalised units as an RMSE in the column's own units."""
+        return math.sqrt(mse) * self.std
+
+    def gain(self, model_mse: float) -> float:
+        """1 - model / stronger baseline: above 0 the model beats it (0.2: 20% lower MSE),
+        below 0 it does worse (-0.5: 50% higher)."""
+        return 1.0 - model_mse / self.stronger_mse if self.stronger_mse > 0 else -math.inf
+
+
+def series_baselines(task: SeriesTask) -> SeriesBaselines:
+    return SeriesBaselines(task.mean_baseline_loss(), task.persistence_loss(), task.windowing.std)
+
+
+def persistence_curve(task: SeriesTask, rows: np.ndarray) -> np.ndarray:
+    """(k,) the persistence prediction of some rows in the column's units: the value of
+    the row before (NaN for row 0, which has none)."""
+    rows = np.asarray(rows, dtype=np.int64)
+    out = np.full(rows.size, np.nan)
+    has = rows > 0
+    out[has] = task.values[rows[has] - 1]
+    return out
 
 
 def probabilities(logits: torch.Tensor, temperature: float) -> torch.Tensor:

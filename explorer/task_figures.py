@@ -21,6 +21,7 @@ from explorer.figures import (
     baseline_line,
     empty,
     floored,
+    log_axis_labels,
     loss_figure,
     style,
     thin,
@@ -29,11 +30,13 @@ from explorer.figures import (
     vrect,
 )
 from explorer.history import History
+from explorer.series_data import date_strings
 from explorer.texts import text
 from explorer.texts_tasks import task_text
 
 MAX_TICK_LABELS = 80  # character labels on a time axis beyond this would overlap
 LOSS_UNITS = ("mse", "ce", "bits")  # loss.title.<unit> in explorer.texts_tasks
+PERSISTENCE_COLOR = "#2ca02c"  # the series' persistence baseline, dotted
 
 
 # -- loss and accuracy -----------------------------------------------------------------------
@@ -218,26 +221,69 @@ def _faint(hex_color: str, alpha: float = 0.35) -> str:
 
 
 # -- the series' predictions ------------------------------------------------------------------
-def series_prediction_figure(pred: Predictions | None, column: str, lang: str = "en") -> go.Figure:
+def series_loss_figure(
+    history: History,
+    log_y: bool,
+    baselines: tuple[tuple[float, str], tuple[float, str]],
+    lang: str = "en",
+) -> go.Figure:
+    """The series' loss chart with both baselines dashed, ((value, name) of the stronger,
+    then of the weaker): the stronger is the one the model must beat."""
+    (strong, strong_name), (weak, weak_name) = baselines
+    fig = task_loss_figure(history, "mse", False, strong, strong_name, lang)
+    if history.steps and np.isfinite(weak):
+        label = text("fig.baseline", lang, name=weak_name, value=f"{weak:.3g}")
+        baseline_line(fig, weak, label, "top left")
+    if log_y and history.steps:
+        log_axis_labels(fig)
+    return fig
+
+
+def series_time_axis(rows: np.ndarray, dates: np.ndarray | None) -> np.ndarray:
+    """What the x axis shows for some rows: their dates as ISO text where the data has a
+    date column (explorer.series_data.date_strings), else the row numbers."""
+    return np.asarray(rows) if dates is None else date_strings(dates)
+
+
+def series_prediction_figure(
+    pred: Predictions | None,
+    column: str,
+    lang: str = "en",
+    dates: np.ndarray | None = None,
+    persistence: np.ndarray | None = None,
+    mean: float | None = None,
+) -> go.Figure:
     """Truth, one-step and free-running predictions around the train/validation split, in
-    the column's own units; the training part shaded."""
+    the column's own units; the training part shaded. With the series' dates (one per
+    row of pred.t) the x axis is time; persistence (the value before, per row) and the
+    training mean show the two baselines the model is judged against."""
     title = task_text("series.pred_title", lang, column=column)
     if pred is None:
         return empty(title, text("fig.empty", lang))
+    x = series_time_axis(pred.t, dates)
     fig = go.Figure()
-    traces = (
+    traces = [
         ("truth", pred.truth, COLORS["truth"], 3, "solid"),
         ("one_step", pred.one_step, COLORS["one_step"], 2, "solid"),
         ("free", pred.free_running, COLORS["free"], 2, "dot"),
-    )
+    ]
+    if persistence is not None:
+        traces.insert(1, ("persistence", persistence, PERSISTENCE_COLOR, 1.5, "dot"))
     for key, y, color, width, dash in traces:
         fig.add_scatter(
-            x=pred.t,
+            x=x,
             y=y,
             name=task_text(f"series.{key}", lang),
             mode="lines",
             line={"color": color, "width": width, "dash": dash},
         )
+    if mean is not None and np.isfinite(mean):
+        label = task_text("series.mean", lang, value=mean)
+        baseline_line(fig, mean, label, "bottom left")
     if 0 < pred.warmup < len(pred.t):
-        vrect(fig, pred.t[0], pred.t[pred.warmup] - 0.5, task_text("series.train_part", lang))
-    return style(fig, title, task_text("series.pred_axis_x", lang), column)
+        end = x[pred.warmup] if dates is not None else pred.t[pred.warmup] - 0.5
+        vrect(fig, x[0], end, task_text("series.train_part", lang))
+    if dates is None:
+        return style(fig, title, task_text("series.pred_axis_x", lang), column)
+    fig.update_xaxes(type="date")  # ISO text is time, not categories
+    return style(fig, title, task_text("series.pred_axis_date", lang), column)

@@ -32,9 +32,14 @@ TASK_TEXTS: dict[str, str] = {
         "uploaded in this app or named with --data on the command line; empty = the "
         "built-in example series or text"
     ),
-    "field.column": "the column of the CSV the series task learns (empty = the first numeric one)",
+    "field.column": (
+        "the column of the CSV the series task learns (empty = the likely target: a column "
+        "named like close, adj close, price, value or target, else the last numeric one)"
+    ),
     # baselines (the loss chart's dashed line, the command line's summary)
     "baseline.series": "predict the training mean",
+    "baseline.series_persistence": "predict the last value (persistence)",
+    "baseline.series_stronger": "{strong}, the stronger baseline; {weak} scores {value}",
     "baseline.digits": "always predict the training class frequencies",
     "baseline.chars": "unigram character frequencies",
     # loss and accuracy charts
@@ -52,8 +57,22 @@ TASK_TEXTS: dict[str, str] = {
     "metric.baseline_accuracy": "Majority-class accuracy",
     "metric.bits": "Validation bits/char",
     "metric.rmse": "Validation RMSE ({column})",
+    "metric.persistence_rmse": "Persistence RMSE",
+    "metric.mean_rmse": "Training-mean RMSE",
     "help.baseline.series": (
-        "Validation MSE (in normalised units) of a model that always predicts the training mean."
+        "The stronger (lower) of two baselines, scored like the model (validation MSE over "
+        "the same windows, in normalised units): predicting each window's last value "
+        "(persistence, “tomorrow = today”): {persistence:.4g}; predicting the training "
+        "mean: {mean:.4g}."
+    ),
+    "help.persistence_rmse": (
+        "Predict each validation value as the value before it (“tomorrow = today”), in the "
+        "column's own units, over the same windows as the model. On prices this is the "
+        "baseline to beat."
+    ),
+    "help.mean_rmse": (
+        "Always predict the training part's mean, in the column's own units, over the same "
+        "validation windows."
     ),
     "help.baseline.digits": (
         "Cross-entropy of a model that has learnt nothing but how often each digit occurs in "
@@ -97,7 +116,18 @@ TASK_TEXTS: dict[str, str] = {
     "data.example_help": "A synthetic stock-like price series that ships with the app.",
     "data.builtin_text_button": "Use the built-in text",
     "data.accepted": "Loaded {name}: {detail}",
-    "data.detail.series": "{rows:,} rows, numeric columns: {columns}",
+    "data.detail.series": "{rows:,} rows, numeric columns: {columns}.",
+    "data.detail.formats": " Numbers read with {formats}.",
+    "data.format.decimal_comma": "decimal commas ({columns})",
+    "data.format.thousands_comma": "“,” as thousands separator ({columns})",
+    "data.format.thousands_point": "“.” as thousands separator and decimal commas ({columns})",
+    "data.detail.dates": " Dates from column {column!r} ({first} to {last}).",
+    "data.detail.newest_first": (
+        " The file lists the newest date first: its rows were put in time order."
+    ),
+    "data.column_refused": "Column {column!r} cannot be used: {reason} Still using {kept!r}.",
+    "data.dropzone": "Up to {limit} per file • {types}",
+    "data.dropzone_button": "Upload",
     "data.detail.text": "{chars:,} characters, {vocab} distinct",
     "data.refused": "Refused {name}: {reason}",
     "data.pasted_name": "pasted numbers",
@@ -125,14 +155,33 @@ TASK_TEXTS: dict[str, str] = {
     ),
     "series.pred_title": "Prediction vs truth ({column}, original units)",
     "series.pred_axis_x": "row of the series",
+    "series.pred_axis_date": "date",
+    "series.persistence": "persistence (the value before)",
+    "series.mean": "training mean ({value:.4g})",
+    "series.dates": (
+        "**Time axis.** Dates from column **{column}**, {first} to {last}; the split falls "
+        "on {split}.{order}"
+    ),
+    "series.verdict_beats": (
+        "**Against the baselines.** The model's validation MSE, {model:.4g}, beats the "
+        "stronger baseline, {name} ({baseline:.4g}), by {gain:.0%}."
+    ),
+    "series.verdict_loses": (
+        "**Against the baselines.** The model's validation MSE, {model:.4g}, does not beat "
+        "the stronger baseline, {name} ({baseline:.4g}): it is {loss:.0%} worse. A "
+        "prediction line that looks like the truth shifted by one step is this baseline."
+    ),
     "series.truth": "truth",
     "series.one_step": "one step ahead",
     "series.free": "free-running after the training part",
     "series.train_part": "training part",
     "series.help": (
         "Grey: the column's values. Blue: each value predicted from the true window before "
-        "it. Red, dotted: from the end of the training part on, the model is fed only its "
-        "own outputs; a random walk cannot be forecast far, so this drifts."
+        "it. Green, dotted: persistence, each value predicted as the one before it (the "
+        "baseline to beat on prices; a blue line on top of it has learnt nothing more). "
+        "Dashed: the training mean. Red, dotted: from the end of the training part on, "
+        "the model is fed only its own outputs; a random walk cannot be forecast far, so "
+        "this drifts."
     ),
     # digits
     "digits.help.accuracy": (
@@ -210,6 +259,13 @@ TASK_TEXTS: dict[str, str] = {
     ),
     "error.unknown_column": (
         "There is no numeric column called {column!r}; the numeric columns are {columns}."
+    ),
+    "error.separators": (
+        "Column {column!r} mixes number formats: {count} value(s) (e.g. {examples}, at line "
+        "{lines}) use thousands separators or a decimal mark unlike the rest of the column. "
+        "One way per column is read: 1,424.30 (“,” groups thousands, “.” marks decimals) or "
+        "1.424,30 (the other way round). Save the numbers without thousands separators "
+        "(1424.30; in Excel a Number format without “Use 1000 separator”) and upload again."
     ),
     "error.gaps": (
         "Column {column!r} has {count} missing or non-numeric value(s) (at line {lines}). "

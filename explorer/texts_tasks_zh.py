@@ -10,8 +10,13 @@ TASK_TEXTS_ZH: dict[str, str] = {
         "序列任务和字符任务的数据：在本应用中上传的文件或在命令行用 --data 指定的文件的内容键"
         "（sha256:...）；留空 = 内置的示例序列或文本"
     ),
-    "field.column": "序列任务要学习的 CSV 列（留空 = 第一个数值列）",
+    "field.column": (
+        "序列任务要学习的 CSV 列（留空 = 最可能的预测目标：名称类似 close、adj close、price、"
+        "value 或 target 的列，否则为最后一个数值列）"
+    ),
     "baseline.series": "预测训练集均值",
+    "baseline.series_persistence": "预测上一个值（持续性）",
+    "baseline.series_stronger": "{strong}，较强的基线；{weak} 的得分为 {value}",
     "baseline.digits": "总是预测训练集中各类的频率",
     "baseline.chars": "单字符频率",
     "loss.title.mse": "损失（均方误差，归一化单位）",
@@ -27,7 +32,18 @@ TASK_TEXTS_ZH: dict[str, str] = {
     "metric.baseline_accuracy": "多数类准确率",
     "metric.bits": "验证每字符比特数",
     "metric.rmse": "验证均方根误差（{column}）",
-    "help.baseline.series": "始终预测训练集均值的模型的验证均方误差（归一化单位）。",
+    "metric.persistence_rmse": "持续性均方根误差",
+    "metric.mean_rmse": "训练均值均方根误差",
+    "help.baseline.series": (
+        "两个基线中较强（较低）的一个，与模型同样计分（同一批验证窗口上的均方误差，归一化单位）："
+        "预测每个窗口的最后一个值（持续性，“明天 = 今天”）：{persistence:.4g}；"
+        "预测训练集均值：{mean:.4g}。"
+    ),
+    "help.persistence_rmse": (
+        "把每个验证值预测为它前一个值（“明天 = 今天”），用该列自己的单位，与模型使用同一批窗口。"
+        "对价格来说，这才是要打败的基线。"
+    ),
+    "help.mean_rmse": "始终预测训练部分的均值，用该列自己的单位，在同一批验证窗口上计算。",
     "help.baseline.digits": "除了每个数字在训练集中出现的频率之外什么都没学会的模型的交叉熵。",
     "help.baseline.chars": (
         "只知道每个字符在训练文本中出现频率（单字符频率）、不知道顺序的模型的每字符比特数。"
@@ -57,7 +73,16 @@ TASK_TEXTS_ZH: dict[str, str] = {
     "data.example_help": "随应用附带的一段合成的、类似股价的序列。",
     "data.builtin_text_button": "使用内置文本",
     "data.accepted": "已载入 {name}：{detail}",
-    "data.detail.series": "{rows:,} 行，数值列：{columns}",
+    "data.detail.series": "{rows:,} 行，数值列：{columns}。",
+    "data.detail.formats": "数字的读法：{formats}。",
+    "data.format.decimal_comma": "小数逗号（{columns}）",
+    "data.format.thousands_comma": "“,” 作千位分隔符（{columns}）",
+    "data.format.thousands_point": "“.” 作千位分隔符、逗号作小数点（{columns}）",
+    "data.detail.dates": "日期取自列 {column!r}（{first} 至 {last}）。",
+    "data.detail.newest_first": "文件把最新的日期排在最前：各行已按时间顺序重排。",
+    "data.column_refused": "列 {column!r} 无法使用：{reason} 仍在使用 {kept!r}。",
+    "data.dropzone": "每个文件不超过 {limit} • {types}",
+    "data.dropzone_button": "上传",
     "data.detail.text": "{chars:,} 个字符，其中 {vocab} 个不同",
     "data.refused": "拒绝了 {name}：{reason}",
     "data.pasted_name": "粘贴的数字",
@@ -80,13 +105,26 @@ TASK_TEXTS_ZH: dict[str, str] = {
     ),
     "series.pred_title": "预测与真实值（{column}，原始单位）",
     "series.pred_axis_x": "序列中的行",
+    "series.pred_axis_date": "日期",
+    "series.persistence": "持续性（前一个值）",
+    "series.mean": "训练均值（{value:.4g}）",
+    "series.dates": "**时间轴。** 日期取自列 **{column}**，从 {first} 到 {last}；划分点在 {split}。{order}",
+    "series.verdict_beats": (
+        "**与基线比较。** 模型的验证均方误差 {model:.4g} 比较强的基线——{name}（{baseline:.4g}）"
+        "——好 {gain:.0%}。"
+    ),
+    "series.verdict_loses": (
+        "**与基线比较。** 模型的验证均方误差 {model:.4g} 没有打败较强的基线——{name}"
+        "（{baseline:.4g}）：差 {loss:.0%}。看起来像是把真实值平移一步的预测线，就是这个基线。"
+    ),
     "series.truth": "真实值",
     "series.one_step": "提前一步预测",
     "series.free": "训练部分之后自由运行",
     "series.train_part": "训练部分",
     "series.help": (
-        "灰色：该列的值。蓝色：每个值都由它之前真实的窗口预测。红色虚线：从训练部分的末尾起，"
-        "模型只以自己的输出为输入；随机游走无法预测太远，所以它会漂移。"
+        "灰色：该列的值。蓝色：每个值都由它之前真实的窗口预测。绿色点线：持续性，把每个值预测为"
+        "它前一个值（价格上要打败的基线；蓝线若与它重合，说明模型没有学到更多）。虚线：训练均值。"
+        "红色虚线：从训练部分的末尾起，模型只以自己的输出为输入；随机游走无法预测太远，所以它会漂移。"
     ),
     "digits.help.accuracy": (
         "分类正确的数字所占的比例：每个训练批次上的，以及固定验证集上的"
@@ -143,6 +181,12 @@ TASK_TEXTS_ZH: dict[str, str] = {
     ),
     "error.no_numeric": "没有任何一列是数字（列：{columns}）。至少需要一列像 101.5 或 -3e2 这样的数字。",
     "error.unknown_column": "没有名为 {column!r} 的数值列；数值列有 {columns}。",
+    "error.separators": (
+        "列 {column!r} 混用了数字格式：有 {count} 个值（例如 {examples}，在第 {lines} 行）使用的"
+        "千位分隔符或小数点与该列其余部分不同。每一列只按一种方式读取：1,424.30（“,” 分隔千位，"
+        "“.” 作小数点）或 1.424,30（反过来）。请把数字存为不带千位分隔符的形式（1424.30；"
+        "在 Excel 中选用不勾选“使用千位分隔符”的数值格式）后重新上传。"
+    ),
     "error.gaps": (
         "列 {column!r} 有 {count} 个缺失或非数字的值（在第 {lines} 行）。"
         "请补全或删除它们后重新上传：缺口不会被悄悄填补。"

@@ -19,7 +19,14 @@ from explorer.datastore import DataError
 from explorer.history import History
 from explorer.live import Snapshot
 from explorer.models import build_model
-from explorer.task_analysis import GREEDY_BELOW, sample_text
+from explorer.series_data import date_strings
+from explorer.task_analysis import (
+    GREEDY_BELOW,
+    SeriesBaselines,
+    persistence_curve,
+    sample_text,
+    series_baselines,
+)
 from explorer.tasks import Task, make_task
 from ui import i18n, widgets
 from ui.i18n import t
@@ -58,14 +65,25 @@ def chart(
 
 # -- Train ------------------------------------------------------------------------------------
 def loss_figure(history: History, config: RunConfig, log_y: bool, baseline, lang: str):
-    """The loss chart titled in the task's own loss (cross-entropy, bits per character)."""
+    """The loss chart titled in the task's own loss (cross-entropy, bits per character);
+    a series' with both its baselines."""
+    if config.task == "series" and (task := _task(config)) is not None:
+        b = series_baselines(task)  # type: ignore[arg-type]
+        mean = (b.mean_mse, tt("baseline.series"))
+        last = (b.persistence_mse, tt("baseline.series_persistence"))
+        pair = (last, mean) if b.persistence_is_stronger else (mean, last)
+        return task_figures.series_loss_figure(history, log_y, pair, lang)
     unit = LOSS_UNITS.get(config.task)
     name = tt(f"baseline.{config.task}") if config.task in NEW_TASKS else None
     return task_figures.task_loss_figure(history, unit, log_y, baseline, name, lang)
 
 
 def baseline_help(config: RunConfig) -> str | None:
-    return tt(f"help.baseline.{config.task}") if config.task in NEW_TASKS else None
+    """The baseline metric's tooltip; a series' gives both baselines' scores."""
+    if config.task == "series" and (task := _task(config)) is not None:
+        b = series_baselines(task)  # type: ignore[arg-type]
+        return tt("help.baseline.series", persistence=b.persistence_mse, mean=b.mean_mse)
+    return tt(f"help.baseline.{config.task}") if config.task in ("digits", "chars") else None
 
 
 def train_extras(snap: Snapshot, lang: str) -> None:
@@ -91,17 +109,44 @@ def _accuracy(snap: Snapshot, task: Task, lang: str) -> None:
 
 
 def _series(snap: Snapshot, task: Task, lang: str) -> None:
-    w = task.windowing  # type: ignore[attr-defined]
+    """The model's validation RMSE beside both baselines' (the column's units), the
+    verdict against the stronger, and the predictions with the baselines drawn in."""
     column = task.column  # type: ignore[attr-defined]
-    if snap.val_loss is not None and math.isfinite(snap.val_loss):
-        st.metric(
-            tt("metric.rmse", column=column),
-            f"{math.sqrt(snap.val_loss) * w.std:.4g}",
-            help=tt("help.rmse"),
-        )
-    fig = task_figures.series_prediction_figure(snap.predictions, column, lang)
+    b = series_baselines(task)  # type: ignore[arg-type]
+    trained = snap.val_loss is not None and math.isfinite(snap.val_loss)
+    c1, c2, c3 = st.columns(3)
+    model = f"{b.rmse(snap.val_loss):.4g}" if trained else "–"  # type: ignore[arg-type]
+    c1.metric(tt("metric.rmse", column=column), model, help=tt("help.rmse"))
+    c2.metric(
+        tt("metric.persistence_rmse"),
+        f"{b.rmse(b.persistence_mse):.4g}",
+        help=tt("help.persistence_rmse"),
+    )
+    c3.metric(tt("metric.mean_rmse"), f"{b.rmse(b.mean_mse):.4g}", help=tt("help.mean_rmse"))
+    if trained:
+        st.markdown(_verdict(snap.val_loss, b))  # type: ignore[arg-type]
+    pred = snap.predictions
+    rows = pred.t if pred is not None else np.zeros(0)
+    fig = task_figures.series_prediction_figure(
+        pred,
+        column,
+        lang,
+        dates=task.dates_at(rows),  # type: ignore[attr-defined]
+        persistence=persistence_curve(task, rows),  # type: ignore[arg-type]
+        mean=float(task.windowing.denormalise(task.target_mean())),  # type: ignore[attr-defined]
+    )
     chart(fig, "series_prediction", "series.help")
     series_data_panel(snap.config)
+
+
+def _verdict(model_mse: float, b: SeriesBaselines) -> str:
+    """Whether the model beats the stronger baseline, and by how much (MSE ratio)."""
+    name = tt("baseline.series_persistence" if b.persistence_is_stronger else "baseline.series")
+    gain = b.gain(model_mse)
+    values = {"model": model_mse, "name": name, "baseline": b.stronger_mse}
+    if gain > 0:
+        return tt("series.verdict_beats", gain=gain, **values)
+    return tt("series.verdict_loses", loss=-gain, **values)
 
 
 def series_data_panel(config: RunConfig) -> None:
@@ -124,6 +169,20 @@ def series_data_panel(config: RunConfig) -> None:
         )
     )
     st.markdown(tt("series.normalisation", mean=w.mean, std=w.std))
+    table = source.table
+    if table.dates is not None:
+        first, split, last = date_strings(table.dates[[0, w.split, -1]])
+        order = tt("data.detail.newest_first") if table.newest_first else ""
+        st.markdown(
+            tt(
+                "series.dates",
+                column=table.date_column,
+                first=first,
+                last=last,
+                split=split,
+                order=order,
+            )
+        )
 
 
 @st.cache_data(max_entries=32, show_spinner=False)

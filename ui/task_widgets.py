@@ -7,6 +7,18 @@ config's `data` field takes that key (widget key "cfg_data"): the URL carries th
 never a file name. This session keeps its files and registers them again on every rerun,
 so the store's size limit never drops data a session is using. A bad upload shows what
 is wrong and what is accepted, and changes nothing else.
+
+What the section shows is what trains:
+- each upload is answered once, by its file id. Streamlit 1.67 drops a file uploader's
+  value in the run that st.switch_page cuts short (Open on the Compare page), and the
+  browser sends the file again with the next interaction, which fired on_change a second
+  time: the upload was accepted again and its default column replaced the one chosen.
+- the upload box holds a file only while that file is the data in use: a refused upload
+  (or the example, pasted numbers, another run's data) empties it, by giving the
+  uploader a new widget key.
+- the column box never shows a column that cannot be used: a column with gaps (or mixed
+  number formats, or constant) is refused where it is picked, and the box goes back to
+  the last column accepted, with the reason shown.
 """
 
 from __future__ import annotations
@@ -27,8 +39,11 @@ from explorer.datastore import (
 from explorer.series_data import (
     MAX_ROWS,
     MIN_VALUES,
+    SeriesTable,
     column_values,
+    date_strings,
     default_column,
+    number_formats,
     parse_csv,
     parse_numbers,
 )
@@ -41,8 +56,11 @@ DATA_KEY, COLUMN_KEY = "cfg_data", "cfg_column"  # RunConfig's fields, as sideba
 FILES_KEY = "data_files"  # {content key: DataFile} this session brought
 BY_TASK_KEY = "data_by_task"  # {task: (data key, column)} so switching tasks keeps each one's
 LAST_TASK_KEY = "data_last_task"
-MESSAGE_KEY = "data_message"  # (kind, text) of the last upload, shown once
+MESSAGE_KEY = "data_message"  # (kind, text) of the last upload or column choice
 UPLOAD_TYPES = {"series": ["csv", "tsv", "txt"], "chars": ["txt", "md", "text"]}
+GENERATION_KEY = "data_upload_generation"  # {task: n}: a new n is a new, empty uploader
+ANSWERED_KEY = "data_uploads_answered"  # {file id: content key, "" when refused}
+ACCEPTED_COLUMN_KEY = "data_column_accepted"  # (data key, column): the last usable choice
 
 
 def tt(text_id: str, **values: object) -> str:
@@ -108,14 +126,15 @@ def _message(kind: str, text: str) -> None:
     st.session_state[MESSAGE_KEY] = (kind, text)
 
 
-def _accept(task: str, name: str, raw: bytes) -> None:
-    """Check bytes as the task's data; register and select them, or say why not."""
+def _accept(task: str, name: str, raw: bytes) -> str:
+    """Check bytes as the task's data; register and select them and return their key, or
+    say why not and return ""."""
     try:
         if task == "series":
             table = parse_csv(raw)
             column = default_column(table)
             column_values(table, column)  # gaps, too short, constant: refused now
-            detail = tt("data.detail.series", rows=table.rows, columns=", ".join(table.numeric))
+            detail = series_detail(table)
         else:
             corpus = make_corpus(decode_upload(raw), name)
             column, detail = (
@@ -124,18 +143,54 @@ def _accept(task: str, name: str, raw: bytes) -> None:
             )
     except DataError as exc:
         _message("error", tt("data.refused", name=name, reason=error_text(exc)))
-        return
+        return ""
     entry = STORE.put(name, raw)
     _keep(entry)
     st.session_state[DATA_KEY] = entry.key
     if task == "series":
         st.session_state[COLUMN_KEY] = column
+        st.session_state[ACCEPTED_COLUMN_KEY] = (entry.key, column)
     _message("success", tt("data.accepted", name=name, detail=detail))
+    return entry.key
 
 
-def _on_upload(task: str) -> None:
-    upload = st.session_state.get(f"data_upload_{task}")
+def series_detail(table: SeriesTable) -> str:
+    """What an accepted CSV holds, and how it was read: the number formats other than
+    plain, the date column, a file put in time order."""
+    detail = tt("data.detail.series", rows=table.rows, columns=", ".join(table.numeric))
+    formats = [
+        tt(f"data.format.{fmt}", columns=", ".join(columns))
+        for fmt, columns in number_formats(table).items()
+    ]
+    if formats:
+        detail += tt("data.detail.formats", formats="; ".join(formats))
+    if table.dates is not None:
+        first, last = date_strings(table.dates[[0, -1]])
+        detail += tt("data.detail.dates", column=table.date_column, first=first, last=last)
+    if table.newest_first:
+        detail += tt("data.detail.newest_first")
+    return detail
+
+
+def upload_key(task: str) -> str:
+    """The uploader's widget key now: data_upload_<task>, then _1, _2, ... once emptied."""
+    n = st.session_state.get(GENERATION_KEY, {}).get(task, 0)
+    return f"data_upload_{task}" + (f"_{n}" if n else "")
+
+
+def _empty_uploader(task: str) -> None:
+    """A new key: the next run draws a new, empty uploader (Streamlit offers no way to
+    clear one); the old key's state goes with the run."""
+    generations = st.session_state.setdefault(GENERATION_KEY, {})
+    generations[task] = generations.get(task, 0) + 1
+
+
+def _on_upload(task: str, key: str) -> None:
+    upload = st.session_state.get(key)
     if upload is None:  # cleared: keep using what was loaded
+        return
+    answered = st.session_state.setdefault(ANSWERED_KEY, {})
+    if upload.file_id in answered:  # sent again after a page switch: answered already
         return
     name = display_name(upload.name)
     if upload.size > MAX_DATA_BYTES:  # refused before reading it
@@ -143,8 +198,12 @@ def _on_upload(task: str) -> None:
             "too_large", size=format_bytes(upload.size), limit=format_bytes(MAX_DATA_BYTES)
         )
         _message("error", tt("data.refused", name=name, reason=error_text(error)))
-        return
-    _accept(task, name, upload.getvalue())
+        accepted = ""
+    else:
+        accepted = _accept(task, name, upload.getvalue())
+    answered[upload.file_id] = accepted
+    if not accepted:
+        _empty_uploader(task)
 
 
 def _on_paste() -> None:
@@ -198,6 +257,7 @@ def data_section() -> None:
         except DataError as exc:  # a key this process no longer holds
             st.warning(error_text(exc))
             st.session_state[DATA_KEY] = ""
+        _uploader_matches_data(task)
         if task == "series":
             _series_widgets()
         else:
@@ -207,16 +267,56 @@ def data_section() -> None:
             (st.error if kind == "error" else st.success)(text)
 
 
+def _uploader_matches_data(task: str) -> None:
+    """Empty the upload box when its file is not the data in use (refused, or replaced
+    by the example, pasted numbers or an opened run's data)."""
+    upload = st.session_state.get(upload_key(task))
+    if upload is None:
+        return
+    answered = st.session_state.get(ANSWERED_KEY, {}).get(upload.file_id)
+    if answered != (st.session_state.get(DATA_KEY) or ""):
+        _empty_uploader(task)
+
+
+def uploader_texts(key: str, limit: str, types: list[str]) -> None:
+    """Streamlit 1.67's file uploader has no parameter for its own words (the "Upload"
+    button, "<limit> per file • <types>"), which stay English: in another language a
+    CSS rule puts ours in their place (the limit is ours: max_upload_size)."""
+    if i18n.lang() == "en":
+        return
+    note = tt("data.dropzone", limit=limit, types=", ".join(t.upper() for t in types))
+    button = tt("data.dropzone_button")
+    scope = f".st-key-{key} [data-testid='stFileUploaderDropzone']"
+    st.html(
+        "<style>"
+        f"{scope} [data-testid='stFileUploaderDropzoneInstructions'] span,"
+        f"{scope} button [data-testid='stMarkdownContainer'] p {{font-size: 0}}"
+        f"{scope} [data-testid='stFileUploaderDropzoneInstructions'] span::after"
+        f"{{content: {_css_string(note)}; font-size: 0.875rem; white-space: normal}}"
+        f"{scope} button [data-testid='stMarkdownContainer'] p::after"
+        f"{{content: {_css_string(button)}; font-size: 0.875rem}}"
+        "</style>"
+    )
+
+
+def _css_string(text: str) -> str:
+    """A CSS string literal (content: "..."): backslashes and quotes escaped, no markup."""
+    escaped = text.replace("\\", "\\\\").replace('"', '\\"')
+    return '"' + escaped.replace("<", "\\3c ").replace(">", "\\3e ") + '"'
+
+
 def _series_widgets() -> None:
+    key = upload_key("series")
     st.file_uploader(
         tt("data.upload_csv"),
         type=UPLOAD_TYPES["series"],
-        key="data_upload_series",
+        key=key,
         help=tt("data.upload_csv_help", limit=format_bytes(MAX_DATA_BYTES), rows=MAX_ROWS),
         on_change=_on_upload,
-        args=("series",),
+        args=("series", key),
         max_upload_size=max(1, MAX_DATA_BYTES // 2**20),
     )
+    uploader_texts(key, format_bytes(MAX_DATA_BYTES), UPLOAD_TYPES["series"])
     st.text_area(
         tt("data.paste"),
         key="data_paste",
@@ -236,23 +336,52 @@ def _series_widgets() -> None:
 
 
 def _column_select() -> None:
+    """The column box, set to a usable column before it is drawn (the one place its key
+    is written in a script run): a column refused here, however it arrived (picked, a
+    link, another task's memory), is replaced by the last column accepted for this data,
+    and the reason is shown. So the box always names the column that trains."""
     from explorer.datasource import series_table
 
+    data = st.session_state.get(DATA_KEY, "") or ""
     try:
-        _, table = series_table(st.session_state.get(DATA_KEY, "") or "")
+        _, table = series_table(data)
     except DataError:
         return
     options = list(table.numeric)
     if st.session_state.get(COLUMN_KEY) not in options:
         st.session_state[COLUMN_KEY] = default_column(table)
+    column = st.session_state[COLUMN_KEY]
+    try:
+        column_values(table, column)
+    except DataError as exc:
+        kept = _accepted_column(table, data)
+        st.session_state[COLUMN_KEY] = kept
+        st.session_state[ACCEPTED_COLUMN_KEY] = (data, kept)
+        reason = error_text(exc)
+        _message("error", tt("data.column_refused", column=column, reason=reason, kept=kept))
+    else:
+        if st.session_state.get(ACCEPTED_COLUMN_KEY) != (data, column):
+            st.session_state[ACCEPTED_COLUMN_KEY] = (data, column)
+            message = st.session_state.get(MESSAGE_KEY)
+            if message is not None and message[0] == "error":  # a refused column's: answered
+                st.session_state.pop(MESSAGE_KEY)
     st.selectbox(tt("data.column"), options, key=COLUMN_KEY, help=tt("data.column_help"))
 
 
+def _accepted_column(table: SeriesTable, data: str) -> str:
+    """The column last accepted for this data, else its default."""
+    accepted = st.session_state.get(ACCEPTED_COLUMN_KEY)
+    if accepted is not None and accepted[0] == data and accepted[1] in table.values:
+        return accepted[1]
+    return default_column(table)
+
+
 def _text_widgets() -> None:
+    key = upload_key("chars")
     st.file_uploader(
         tt("data.upload_text"),
         type=UPLOAD_TYPES["chars"],
-        key="data_upload_chars",
+        key=key,
         help=tt(
             "data.upload_text_help",
             minimum=MIN_CHARS,
@@ -261,9 +390,10 @@ def _text_widgets() -> None:
             unknown=UNKNOWN,
         ),
         on_change=_on_upload,
-        args=("chars",),
+        args=("chars", key),
         max_upload_size=max(1, MAX_DATA_BYTES // 2**20),
     )
+    uploader_texts(key, format_bytes(MAX_DATA_BYTES), UPLOAD_TYPES["chars"])
     st.button(
         tt("data.builtin_text_button"),
         key="data_builtin_text",

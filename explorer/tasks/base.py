@@ -62,6 +62,9 @@ class Task(ABC):
     output_size: int = 1
     head: Head = "last"
     baseline_name: str = "predict the mean"
+    # Compare's default target: this fraction of baseline_loss() (a tenth: "learned
+    # something"; a series' baseline is persistence, which is the bar itself)
+    target_fraction: float = 0.1
 
     def __init__(self, config: RunConfig) -> None:
         self.config = config
@@ -101,6 +104,11 @@ class Task(ABC):
 
     def accuracy(self, pred: torch.Tensor, y: torch.Tensor) -> float | None:
         """The fraction classified correctly; None for a task that does not classify."""
+        return None
+
+    def dates_at(self, rows: np.ndarray) -> np.ndarray | None:
+        """The dates of some rows of the data, for a task whose data has them (a series
+        from a CSV with a date column); None otherwise."""
         return None
 
     def baseline_loss(self) -> float:
