@@ -202,4 +202,7 @@ def _task_summary(trainer: Trainer) -> dict[str, Any]:
         out["column"] = task.column  # type: ignore[attr-defined]
         out["normalisation"] = {"mean": w.mean, "std": w.std}
         out["windows"] = {"window": w.window, "train": w.n_train, "validation": w.n_val}
+        # both baselines: baseline_loss above is the stronger of the two
+        out["baseline_mean_loss"] = _number(task.mean_baseline_loss())  # type: ignore[attr-defined]
+        out["baseline_persistence_loss"] = _number(task.persistence_loss())  # type: ignore[attr-defined]
     return out

@@ -227,3 +227,15 @@ def test_hidden_states_slider_reaches_back_in_training():
     slider.set_value(0).run()
     no_exception(at)
     assert "at step 0" in chart_titles(at)[0]
+
+
+def test_refused_settings_train_nothing_until_they_are_fixed():
+    """What the sidebar shows is what trains: while it shows settings that cannot train,
+    Train and Step wait and say why; fixing them brings Train back."""
+    at = app({"task": "sine_window", "seq_len": "5"})
+    at.slider(key="cfg_seq_len").set_value(150).run()  # sine_window allows at most 100
+    assert any("seq_len" in e.value for e in at.error)
+    train, step = at.button(key="btn_train"), at.button(key="btn_step")
+    assert train.disabled and step.disabled and "seq_len" in train.help
+    at.slider(key="cfg_seq_len").set_value(20).run()
+    assert not at.button(key="btn_train").disabled

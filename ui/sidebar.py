@@ -20,6 +20,7 @@ from ui import classroom, i18n, session, task_widgets
 from ui.i18n import t
 
 PREFIX = "cfg_"
+REFUSED_KEY = "settings_refused"  # why the settings shown cannot train, or None
 DEFAULTS_BY_TASK = {
     "sine_window": {"seq_len": 5},
     "adding": {"seq_len": 100},
@@ -173,10 +174,13 @@ def config_widgets() -> RunConfig:
     values = {f.name: st.session_state.get(key(f.name), f.default) for f in fields(RunConfig)}
     try:
         config = RunConfig(**values)
+        problem = task_widgets.data_problem(config)
     except ConfigError as exc:
-        sb.error(t("sidebar.invalid", error=str(exc)))
-        return st.session_state.get("last_valid_config", RunConfig())
-    if (problem := task_widgets.data_problem(config)) is not None:
+        problem = t("sidebar.invalid", error=str(exc))
+    st.session_state[REFUSED_KEY] = problem
+    if problem is not None:
+        # What the sidebar shows is refused: nothing trains on it (Train and Step wait,
+        # with the reason) and the pages keep drawing the last valid settings.
         sb.error(problem)
         return st.session_state.get("last_valid_config", RunConfig())
     st.session_state["last_valid_config"] = config
@@ -197,6 +201,7 @@ def controls(config: RunConfig) -> None:
     """Train / Pause / Resume / Step / Stop / Reset, depending on the run's state."""
     snap = session.snapshot()
     state = snap.state if snap is not None else "idle"
+    refused = st.session_state.get(REFUSED_KEY)
     # Train (Pause, Resume) on a row of its own, Step and Stop below: three in a row cut
     # their labels in presenter mode's larger type.
     c1 = st.container()
@@ -220,6 +225,8 @@ def controls(config: RunConfig) -> None:
             key="btn_train",
             type="primary",
             width="stretch",
+            disabled=refused is not None,
+            help=refused,
         )
     c2.button(
         t("btn.step"),
@@ -227,8 +234,8 @@ def controls(config: RunConfig) -> None:
         args=(config,),
         key="btn_step",
         width="stretch",
-        disabled=state in ("completed", "diverged", "stopped", "error"),
-        help=t("btn.step_help"),
+        disabled=state in ("completed", "diverged", "stopped", "error") or refused is not None,
+        help=refused or t("btn.step_help"),
     )
     c3.button(
         t("btn.stop"),

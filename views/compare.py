@@ -30,7 +30,7 @@ from explorer.config import ConfigError, RunConfig
 from explorer.texts import TEXTS, text
 from ui import classroom, i18n, session, widgets
 from ui.i18n import t
-from ui.task_widgets import field_label
+from ui.task_widgets import field_label, uploader_texts
 
 POLL_SECONDS = 0.5
 LANG = i18n.lang()  # bound now: AppTest calls format functions outside a script run
@@ -357,6 +357,7 @@ st.file_uploader(
     on_change=upload_changed,
     help=t("cmp.upload_help"),
 )
+uploader_texts("cmp_upload", f"{st.get_option('server.maxUploadSize')} MB", ["zip"])
 if (result := st.session_state.pop("cmp_upload_result", None)) is not None:
     kind, message = result
     (st.error if kind == "error" else st.success)(message)
