@@ -115,3 +115,98 @@ def test_a_lesson_link_lands_on_the_lesson_for_anyone(app: App, browser) -> None
     assert_no_exception(student)
     screenshot(student, "lesson-link-phone")
     student.context.close()
+
+
+# Anything a person would find cut off or covered: a metric's value or label cut with an
+# ellipsis, a chart title running past its chart, a legend over a title or over the
+# toolbar, an equation or the page scrolling sideways.
+CUT_OR_COVERED_JS = """() => {
+    const problems = [];
+    const overlap = (a, b) => !(a.right <= b.left || b.right <= a.left ||
+                                a.bottom <= b.top || b.bottom <= a.top);
+    for (const el of document.querySelectorAll(
+            '[data-testid="stMetricValue"] p, [data-testid="stMetricLabel"] p')) {
+        if (el.offsetParent !== null && el.scrollWidth > el.clientWidth + 1)
+            problems.push('metric cut: ' + el.innerText);
+    }
+    for (const d of document.querySelectorAll('.rnn-plot.js-plotly-plot')) {
+        if (d.offsetParent === null) continue;
+        const box = d.getBoundingClientRect();
+        const title = d.querySelector('.gtitle');
+        const legend = d.querySelector('.legend');
+        const toolbar = d.querySelector('.modebar');
+        const name = title ? title.textContent : d.dataset.key;
+        if (title) {
+            const t = title.getBoundingClientRect();
+            if (t.left < box.left - 1 || t.right > box.right + 1 || t.top < box.top - 1)
+                problems.push('title cut: ' + name);
+            if (legend && overlap(legend.getBoundingClientRect(), t))
+                problems.push('legend over the title: ' + name);
+        }
+        if (legend && toolbar && toolbar.getBoundingClientRect().width > 0 &&
+                overlap(legend.getBoundingClientRect(), toolbar.getBoundingClientRect()))
+            problems.push('legend under the toolbar: ' + name);
+    }
+    for (const eq of document.querySelectorAll('.katex-display')) {
+        if (eq.scrollWidth > eq.clientWidth + 4)  // KaTeX's aligned boxes overhang 2 px
+            problems.push('equation cut: ' + eq.textContent.slice(0, 40));
+    }
+    if (document.documentElement.scrollWidth > window.innerWidth + 1)
+        problems.push('the page scrolls sideways');
+    return problems;
+}"""
+SCREENS = {"projector": (1280, 720), "laptop": (1440, 900), "phone": (390, 844)}
+
+
+def open_pages(tab, label: str) -> None:
+    """Go to a page by the sidebar, opening it first where it starts collapsed."""
+    expand = tab.locator('[data-testid="stExpandSidebarButton"]')
+    if expand.count() and expand.first.is_visible():
+        expand.first.click()
+        tab.wait_for_timeout(500)
+    tab.locator('[data-testid="stSidebarNavLink"]').filter(has_text=label).first.click()
+    tab.wait_for_timeout(500)
+    tab.wait_for_selector(LOADED)
+    if tab.viewport_size["width"] < 640:  # on a phone the sidebar covers the page: close it
+        tab.locator('[data-testid="stSidebarCollapseButton"] button').first.click()
+        tab.wait_for_timeout(500)
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+@pytest.mark.parametrize("screen", list(SCREENS))
+def test_nothing_is_cut_or_covered(app: App, browser, screen: str, lang: str) -> None:  # noqa: F811
+    width, height = SCREENS[screen]
+    tab = browser.new_context(viewport={"width": width, "height": height}).new_page()
+    presenter = "&presenter=1" if screen == "projector" else ""
+    tab.goto(f"{app.url}/?lang={lang}&cell=lstm&hidden=8&seq_len=20&steps=150{presenter}")
+    tab.wait_for_selector(CHART)
+    expand = tab.locator('[data-testid="stExpandSidebarButton"]').first
+    # in presenter mode the sidebar starts collapsed: the charts get the width
+    assert expand.is_visible() == (screen in ("projector", "phone"))
+    if expand.is_visible():
+        expand.click()
+        tab.wait_for_timeout(500)
+    tab.locator(".st-key-btn_train button").click()
+    tab.wait_for_function(
+        "() => document.body.innerText.includes('150 / 150')", polling=200, timeout=60_000
+    )
+    for page_id, label in (
+        ("train", "page.train"),
+        ("gradient_flow", "page.gradients"),
+        ("learn", "page.learn"),
+    ):
+        open_pages(tab, text(label, lang))
+        tab.wait_for_selector(CHART)
+        tab.wait_for_timeout(1500)  # plotly draws after the script run
+        problems = tab.evaluate(CUT_OR_COVERED_JS)
+        assert not problems, (screen, lang, page_id, problems)
+        if screen == "projector" and page_id == "gradient_flow":  # one chart a row
+            lefts = {
+                round(b["x"])
+                for b in (p.bounding_box() for p in tab.locator(".rnn-plot.js-plotly-plot").all())
+                if b
+            }
+            assert len(lefts) == 1, lefts
+        assert_no_exception(tab)
+        screenshot(tab, f"{screen}-{lang}-{page_id}")
+    tab.context.close()

@@ -33,9 +33,6 @@ PAGE_CSS = """<style>
   white-space: normal !important; overflow: visible !important;
   text-overflow: clip !important; overflow-wrap: anywhere;
 }
-/* Display equations shrink to their column rather than scroll sideways. */
-.katex-display { overflow-x: hidden; }
-.katex-display > .katex { white-space: normal; }
 </style>"""
 KEEP_ALIVE_SECONDS = 5.0
 T = TypeVar("T")
