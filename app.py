@@ -8,7 +8,7 @@ keeps the app from running inside a worker (Python's "safe importing of the main
 import streamlit as st
 import torch
 
-from ui import classroom, i18n, janitor, session, sidebar, widgets
+from ui import classroom, i18n, janitor, presence, session, sidebar, widgets
 from ui.i18n import t
 from ui.task_widgets import field_label
 
@@ -51,6 +51,9 @@ def main() -> None:
     classroom.write_url()
     st.session_state["config"] = config
 
+    if presence.moved_here():
+        st.warning(t("serve.moved"), icon=":material/sync_problem:")
+    presence.mark()
     for warning in st.session_state.pop("url_warnings", []):
         st.warning(warning, icon=":material/warning:")
     if (heavy := session.too_heavy_message()) is not None:

@@ -67,6 +67,11 @@ def build_parser() -> argparse.ArgumentParser:
         allow_abbrev=False,
     )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    commands.add_parser(
+        "serve",
+        help="serve the app to a class: one process per core behind HAProxy",
+        add_help=False,  # explorer.serve parses its own arguments
+    )
     train = commands.add_parser(
         "train",
         help="train one run and save its folder",
@@ -417,6 +422,11 @@ def _task_rows(summary: dict[str, Any]) -> list[tuple[str, str]]:
 # -- entry point -------------------------------------------------------------------------
 def main(argv: list[str] | None = None) -> int:
     """Parse, train, save, summarise. Returns the exit status (0, 2 or 130)."""
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["serve"]:  # a server for a class, not a run: its own arguments
+        from explorer.serve import main as serve
+
+        return serve(argv[1:])
     try:
         args = build_parser().parse_args(argv)
         config = resolve_config(args)

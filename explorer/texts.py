@@ -275,6 +275,12 @@ TEXTS: dict[str, str] = {
     "classroom.why": "Why",
     "classroom.active": "Lesson: {title}",
     "classroom.go": "Go to the lesson",
+    "serve.moved": (
+        "The server process that held your page stopped, so you are now on another one. "
+        "Your settings came back with the address; a run that was training there is gone "
+        "(the runs directory keeps every run that finished or was stopped). Press Train to "
+        "start again."
+    ),
     "classroom.leave": "Leave the lesson",
     "classroom.leave_help": "The settings stay; the question and the lesson's link go.",
     "classroom.link_help": (

@@ -228,6 +228,10 @@ ZH: dict[str, str] = {
     "classroom.why": "为什么",
     "classroom.active": "本课：{title}",
     "classroom.go": "前往本课",
+    "serve.moved": (
+        "承载你这个页面的服务器进程已经停止，你现在连到了另一个进程。你的设置随网址一起恢复；"
+        "在那里训练中的运行已经丢失（运行目录保存了每一次完成或停止的运行）。点击训练重新开始。"
+    ),
     "classroom.leave": "离开本课",
     "classroom.leave_help": "设置保留；问题和本课链接不再显示。",
     "classroom.link_help": "任何人打开这个链接，都会看到本课的页面、设置和问题。",

@@ -10,7 +10,8 @@ from streamlit.testing.v1 import AppTest
 def chart_specs(at: AppTest) -> list[dict]:
     """Every chart's plotly figure (data and layout), in page order. Charts are drawn by
     ui/plot.py's component (st.plotly_chart where static files cannot be served)."""
-    specs = [json.loads(json.loads(c.proto.json)["figure"]) for c in at.get("bidi_component")]
+    data = [json.loads(c.proto.json) for c in at.get("bidi_component")]
+    specs = [json.loads(d["figure"]) for d in data if "figure" in d]
     return specs + [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
 
 

@@ -25,7 +25,10 @@ TOO_HEAVY_KEY = "too_heavy"
 GUARD_KEY = "live_run_guard"
 COMPARISON_KEY = "comparison"
 COMPARISON_GUARD_KEY = "comparison_guard"
-COMPARISON_OWNER_KEY = "comparison_started_here"  # False: this page joined another's race
+COMPARISON_OWNER_KEY = "comparison_started_here"
+MOVED_KEY = (
+    "moved_from_process"  # see moved_from_another_process  # False: this page joined another's race
+)
 OPEN_PENDING_KEY = "open_pending"  # set by a callback; the page then switches to Train
 POLL_SECONDS = 0.25  # 4 redraws a second while a run trains
 QUEUED_POLL_SECONDS = 3.0  # a queued run only shows its place in line
