@@ -15,11 +15,17 @@ from __future__ import annotations
 
 import argparse
 import os
+import sys
 import tempfile
 import time
 from pathlib import Path
 
 import torch
+
+# Run as `python bench/bench_compare.py`, Python puts bench/ on sys.path, not the repository
+# root: put the root there so `explorer` imports from a fresh clone without PYTHONPATH (the
+# spawned workers inherit this sys.path).
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from explorer.compare import Comparison, make_variants, run_sequential
 from explorer.config import RunConfig

@@ -137,9 +137,11 @@ class RunConfig:
     # -- derived -----------------------------------------------------------------
     @property
     def probe_interval(self) -> int:
-        """Steps between instrumented steps. Auto: an unrolled RNN or GRU step costs about
-        what the fused one does, so probe every step; only nn.LSTM is truly fused on the
-        CPU (its unrolled step costs 3-5x), so probe every 25th (bench/bench_probes.py)."""
+        """Steps between instrumented steps. Auto: a probed RNN step costs about what the
+        fused one does and a probed GRU step less (models.GRULayer), so probe every step;
+        nn.LSTM runs as one oneDNN kernel on the CPU, about 3x faster than a probed step
+        (models.LSTMLayer), so probe every 25th. Fixed, not measured on the machine, so
+        which steps a run probed never depends on the CPU (bench/bench_probes.py)."""
         if self.probe_every:
             return self.probe_every
         return 25 if self.cell == "lstm" else 1

@@ -46,8 +46,11 @@ class SpectrumRecord:
 
 
 def timestep_grad_norms(grad: torch.Tensor) -> np.ndarray:
-    """(T, B, H) gradient -> (T,) norms, one per timestep, over batch and units together."""
-    return torch.linalg.vector_norm(grad.detach(), dim=(1, 2)).double().numpy()
+    """(T, B, H) gradient -> (T,) norms, one per timestep, over batch and units together.
+    A copy that numpy owns: a history keeps thousands of these, and small long-lived
+    blocks from torch's aligned allocations, left among the big short-lived tensors of
+    each training step, fragment the C heap (the process's RSS then grows without bound)."""
+    return torch.linalg.vector_norm(grad.detach(), dim=(1, 2)).double().numpy().copy()
 
 
 def gradient_horizon(norms: np.ndarray, fraction: float = HORIZON_FRACTION) -> int | None:

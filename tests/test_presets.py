@@ -100,7 +100,7 @@ def test_vanishing_the_rnn_stays_at_chance_while_the_gru_learns(seed):
     chance = rnn.task.baseline_loss()  # 1/6 in theory; 0.150-0.174 on these validation sets
     assert rnn.history.final_val_loss() > 0.85 * chance  # 0.99-1.01x on seeds 0-9
     assert lstm.history.final_val_loss() > 0.85 * chance  # "slow to start": at chance too
-    assert gru.history.final_val_loss() < 0.01  # 0.0008-0.0023 on seeds 0-9
+    assert gru.history.final_val_loss() < 0.01  # 0.0008-0.0026 on seeds 0-9
     assert reach(gru, -1) > 80 and reach(rnn, -1) < 20  # 99 and 8-15 on seeds 0-9
 
 
