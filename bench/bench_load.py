@@ -14,9 +14,14 @@ status line), the time from pressing Train to the first chart with a trained ste
 queue position it was shown, if any; then the p95 time to first chart, the server's memory
 and thread count over time, and whether both came back once every session had closed.
 
-Bounded: at most 60 sessions and 300 s of training, and it stops the server itself.
+With --processes 1,2 it runs the same load against one app process and then against two
+behind HAProxy (`python -m explorer serve`, sessions spread by the proxy), and prints the
+ratios side by side: total steps/s, the worst 5 s of redraws, time to first chart.
+
+Bounded: at most 60 sessions and 300 s of training a run, and it stops the servers itself.
 
     python bench/bench_load.py [--sessions 10] [--seconds 30] [--query "cell=gru"]
+    python bench/bench_load.py --sessions 20 --processes 1,2
 """
 
 from __future__ import annotations
@@ -33,7 +38,7 @@ import time
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
-from server import cpu_seconds, proc_status, rss_mib, streamlit_server
+from server import cpu_seconds, proc_status, rss_mib, served, streamlit_server
 from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ClientState_pb2 import ClientState
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
@@ -217,87 +222,100 @@ async def close_session(session: Session) -> None:
 
 @dataclass
 class Sampler:
-    """The server's memory and thread count, twice a second, with its CPU use."""
+    """The app processes' memory and thread counts, twice a second: (time, total MiB,
+    total threads, MiB per process, threads per process)."""
 
-    pid: int
-    samples: list[tuple[float, float, int]] = field(default_factory=list)
+    pids: list[int]
+    samples: list[tuple[float, float, int, list[float], list[int]]] = field(default_factory=list)
 
     async def run(self) -> None:
         while True:
             self.sample()
             await asyncio.sleep(0.5)
 
-    def sample(self) -> tuple[float, float, int]:
-        row = (time.monotonic(), rss_mib(self.pid), proc_status(self.pid, "Threads"))
+    def sample(self) -> tuple[float, float, int, list[float], list[int]]:
+        rss = [rss_mib(p) for p in self.pids]
+        threads = [proc_status(p, "Threads") for p in self.pids]
+        row = (time.monotonic(), sum(rss), sum(threads), rss, threads)
         self.samples.append(row)
         return row
 
-    def between(self, start: float, end: float) -> list[tuple[float, float, int]]:
+    def between(self, start: float, end: float) -> list:
         return [s for s in self.samples if start <= s[0] <= end]
 
 
 async def settle(
-    sampler: Sampler, threads: int, start_rss: float, seconds: float
-) -> tuple[float, int, float]:
-    """Wait until the server is back to `threads` threads and within 10% of `start_rss`
-    (or `seconds` pass); returns (RSS, threads, seconds waited)."""
+    sampler: Sampler, threads: list[int], start_rss: list[float], seconds: float
+) -> tuple[list[float], list[int], float]:
+    """Wait until every process is back to its idle thread count and within 10% of its
+    memory before (or `seconds` pass); returns (MiB each, threads each, seconds waited)."""
     began = time.monotonic()
     while True:
-        _, rss, count = sampler.sample()
+        *_, rss, counts = sampler.sample()
         waited = time.monotonic() - began
-        if (count <= threads and rss <= 1.10 * start_rss) or waited > seconds:
-            return rss, count, waited
+        back = all(
+            n <= idle and r <= 1.10 * r0
+            for n, idle, r, r0 in zip(counts, threads, rss, start_rss, strict=True)
+        )
+        if back or waited > seconds:
+            return rss, counts, waited
         await asyncio.sleep(0.5)
 
 
-async def quiet(sampler: Sampler, seconds: float = 30.0) -> float:
-    """The server's memory once it has stopped moving (after the first session)."""
-    history: list[float] = []
+async def quiet(sampler: Sampler, seconds: float = 30.0) -> list[float]:
+    """Each process's memory once it has stopped moving (after the first session)."""
+    history: list[list[float]] = []
     began = time.monotonic()
     while time.monotonic() - began < seconds:
-        history.append(sampler.sample()[1])
-        if len(history) >= 10 and max(history[-10:]) - min(history[-10:]) < 2.0:
+        history.append(sampler.sample()[3])
+        totals = [sum(h) for h in history[-10:]]
+        if len(history) >= 10 and max(totals) - min(totals) < 2.0 * len(sampler.pids):
             break
         await asyncio.sleep(0.5)
     return history[-1]
 
 
-async def load(base: str, pid: int, args: argparse.Namespace) -> list[str]:
+async def load(base: str, pids: list[int], args: argparse.Namespace) -> tuple[list[str], dict]:
     split = urlsplit(base)
     ws_url = f"ws://{split.netloc}/_stcore/stream"
-    sampler = Sampler(pid)
+    sampler = Sampler(pids)
     sampling = asyncio.create_task(sampler.run())
 
-    # One session first trains for a moment and stops, as the first student would: the
-    # one-off costs (imports, torch's kernels and caches) are paid before memory is
-    # measured, so what the class adds is what must come back.
-    warm = Session(-1, args.query, args.page)
-    await open_session(warm, ws_url)
-    await warm.press("Train")
-    while warm.first_chart is None and time.monotonic() - warm.clicked < 60:
-        await asyncio.sleep(0.1)
+    # One session per process first trains for a moment and stops, as the first students
+    # would: the one-off costs (imports, torch's kernels and caches) are paid before memory
+    # is measured, so what the class adds is what must come back. (Behind the proxy each
+    # new connection goes to the process with the fewest.)
+    warms = [Session(-1 - n, args.query, args.page) for n in range(len(pids))]
+    await asyncio.gather(*(open_session(w, ws_url) for w in warms))
+    for warm in warms:
+        await warm.press("Train")
+    for warm in warms:
+        while warm.first_chart is None and time.monotonic() - warm.clicked < 60:
+            await asyncio.sleep(0.1)
     await asyncio.sleep(3.0)
-    await warm.press("Stop")
+    for warm in warms:
+        await warm.press("Stop")
     await asyncio.sleep(1.0)
-    await close_session(warm)
+    for warm in warms:
+        await close_session(warm)
     await asyncio.sleep(2.0)
-    threads_idle = proc_status(pid, "Threads")
+    threads_idle = [proc_status(p, "Threads") for p in pids]
     start_rss = await quiet(sampler)
 
     sessions = [Session(i, args.query, args.page) for i in range(args.sessions)]
     opened = time.monotonic()
     await asyncio.gather(*(open_session(s, ws_url) for s in sessions))
     load_seconds = time.monotonic() - opened
-    cpu0, t0 = cpu_seconds([pid]), time.monotonic()
+    cpu0, t0 = cpu_seconds(pids), time.monotonic()
     for s in sessions:  # a class clicking within a second or two of each other
         await s.press("Train")
         await asyncio.sleep(args.stagger)
     train_start = time.monotonic()
     await asyncio.sleep(args.seconds)
     train_end = time.monotonic()
-    server_cores = (cpu_seconds([pid]) - cpu0) / (train_end - t0)
-    peak = max((r for _, r, _ in sampler.between(opened, train_end)), default=math.nan)
-    threads_peak = max((n for _, _, n in sampler.between(opened, train_end)), default=-1)
+    server_cores = (cpu_seconds(pids) - cpu0) / (train_end - t0)
+    peak = max((row[1] for row in sampler.between(opened, train_end)), default=math.nan)
+    threads_peak = max((row[2] for row in sampler.between(opened, train_end)), default=-1)
     for s in sessions:
         await close_session(s)
     closed = time.monotonic()
@@ -307,7 +325,8 @@ async def load(base: str, pid: int, args: argparse.Namespace) -> list[str]:
     lines = [
         f"\nRNN Gradient-Flow Explorer under load: {args.sessions} sessions pressed Train "
         f"({args.query or 'default settings'}) on the {args.page or 'train'} page, "
-        f"{args.seconds:.0f} s, {os.cpu_count()} CPUs",
+        f"{args.seconds:.0f} s, {os.cpu_count()} CPUs, {len(pids)} app process(es)"
+        + (" behind HAProxy" if len(pids) > 1 else ""),
         f"all {args.sessions} pages loaded in {load_seconds:.1f} s",
         "",
         f"{'session':>7}  {'redraws/s':>9}  {'worst 5 s':>9}  {'steps/s':>7}  "
@@ -343,25 +362,34 @@ async def load(base: str, pid: int, args: argparse.Namespace) -> list[str]:
         f"{statistics.median(known) if known else math.nan:.2f} s "
         f"({len(known)}/{len(sessions)} sessions drew one)",
         f"server CPU: {server_cores:.2f} cores busy while training",
-        f"server RSS: {start_rss:.0f} MiB before, peak {peak:.0f} MiB, {end_rss:.0f} MiB "
-        f"{waited:.0f} s after the sessions closed ({end_rss / start_rss - 1:+.1%}; "
-        f"the target is within 10%)",
-        f"server threads: {threads_idle} before, peak {threads_peak}, {end_threads} after",
-        "memory over time (s since the sessions opened: MiB / threads):",
+        f"server RSS: {sum(start_rss):.0f} MiB before, peak {peak:.0f} MiB, "
+        f"{sum(end_rss):.0f} MiB {waited:.0f} s after the sessions closed; per process "
+        + ", ".join(f"{e / s - 1:+.1%}" for s, e in zip(start_rss, end_rss, strict=True))
+        + " (the target is within 10% in every one)",
+        f"server threads: {threads_idle} before, peak {threads_peak} in all, {end_threads} after",
+        "memory over time (s since the sessions opened: MiB / threads, all processes):",
     ]
     every = max(1, len(sampler.samples) // 24)
     lines.append(
         "  "
         + ", ".join(
-            f"{t - opened:.0f}: {r:.0f}/{n}"
-            for t, r, n in sampler.samples[::every]
-            if t >= opened - 1
+            f"{row[0] - opened:.0f}: {row[1]:.0f}/{row[2]}"
+            for row in sampler.samples[::every]
+            if row[0] >= opened - 1
         )
     )
     lines.append(f"(closed at {closed - opened:.0f} s)")
     if any(s.errors for s in sessions):
         lines.append("SOME SESSIONS SHOWED AN EXCEPTION")
-    return lines
+    summary = {
+        "steps": sum(speeds),
+        "worst": min(r[1] for r in rates),
+        "redraws": statistics.median(r[0] for r in rates),
+        "p95": p95,
+        "memory": max(e / s - 1 for s, e in zip(start_rss, end_rss, strict=True)),
+        "errors": sum(bool(s.errors) for s in sessions),
+    }
+    return lines, summary
 
 
 def main() -> None:
@@ -374,6 +402,12 @@ def main() -> None:
     )
     parser.add_argument("--stagger", type=float, default=0.1, help="seconds between clicks")
     parser.add_argument(
+        "--processes",
+        default="1",
+        help="app processes, or a list to compare in one run (1,2): more than one is "
+        "`python -m explorer serve` behind HAProxy",
+    )
+    parser.add_argument(
         "--settle",
         type=float,
         default=150.0,
@@ -383,10 +417,30 @@ def main() -> None:
     args = parser.parse_args()
     if not 1 <= args.sessions <= MAX_SESSIONS or not 1 <= args.seconds <= MAX_SECONDS:
         sys.exit(f"--sessions is 1..{MAX_SESSIONS} and --seconds 1..{MAX_SECONDS}")
+    counts = [int(n) for n in args.processes.split(",")]
     began = time.monotonic()
-    with streamlit_server() as (base, process):
-        lines = asyncio.run(load(base, process.pid, args))
-    print("\n".join(lines))
+    summaries = {}
+    for n in counts:
+        if n == 1:
+            with streamlit_server() as (base, process):
+                lines, summaries[n] = asyncio.run(load(base, [process.pid], args))
+        else:
+            with served(n) as (base, pids):
+                lines, summaries[n] = asyncio.run(load(base, pids, args))
+        print("\n".join(lines), flush=True)
+    if len(counts) > 1:
+        first = summaries[counts[0]]
+        print(
+            f"\n{'processes':>9}  {'steps/s':>8}  {'ratio':>5}  {'worst 5 s':>9}  "
+            f"{'redraws/s':>9}  {'p95 1st chart':>13}  {'memory after':>12}  errors"
+        )
+        for n in counts:
+            s = summaries[n]
+            print(
+                f"{n:>9}  {s['steps']:>8.0f}  {s['steps'] / first['steps']:>5.2f}  "
+                f"{s['worst']:>9.2f}  {s['redraws']:>9.2f}  {s['p95']:>12.2f}s  "
+                f"{s['memory']:>+12.1%}  {s['errors']}"
+            )
     print(f"(bench took {time.monotonic() - began:.0f} s)")
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -82,6 +83,40 @@ def stop_server(process: subprocess.Popen) -> None:
             os.killpg(process.pid, sig)
         with contextlib.suppress(subprocess.TimeoutExpired):
             process.wait(wait)
+
+
+@contextlib.contextmanager
+def served(processes: int) -> Iterator[tuple[str, list[int]]]:
+    """`python -m explorer serve --processes N` (N app processes behind HAProxy) on a free
+    port, its finished runs in a temporary folder; yields (base URL, the app processes'
+    pids) once it prints its address, and stops it (SIGTERM: it stops what it started)."""
+    port = free_port()
+    with tempfile.TemporaryDirectory(prefix="bench-runs-") as runs:
+        log = Path(runs) / "serve.log"
+        process = subprocess.Popen(
+            [
+                *(sys.executable, "-m", "explorer", "serve", "--processes", str(processes)),
+                *("--port", str(port), "--runs-dir", runs),
+            ],
+            cwd=ROOT,
+            stdout=log.open("w"),
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        try:
+            deadline = time.monotonic() + 180
+            while "Share this address" not in log.read_text():
+                if process.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError(f"serve did not start:\n{log.read_text()[-3000:]}")
+                time.sleep(0.2)
+            pids = [int(p) for p in re.findall(r"app a\d+: pid (\d+)", log.read_text())]
+            yield f"http://127.0.0.1:{port}", pids
+        finally:
+            process.send_signal(signal.SIGTERM)
+            try:
+                process.wait(60)
+            except subprocess.TimeoutExpired:
+                stop_server(process)
 
 
 @contextlib.contextmanager
