@@ -45,7 +45,7 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 LOADED = '[data-testid="stApp"][data-test-script-state="notRunning"]'
-CHART = '[data-testid="stPlotlyChart"] .js-plotly-plot .main-svg'
+CHART = ".rnn-plot.js-plotly-plot .main-svg"  # a drawn chart (ui/plot.py's component)
 STATUS_RE = re.compile(r"(\w+) · step (\d+) / (\d+)")
 # Status line text, the loss chart's point count and its last step in one round trip. The
 # chart keeps at most 600 points, so past 600 steps only its last step shows a redraw.
@@ -53,7 +53,8 @@ STATUS_RE = re.compile(r"(\w+) · step (\d+) / (\d+)")
 SAMPLE_JS = """() => {
     const status = [...document.querySelectorAll('[data-testid="stAlert"]')]
         .map(e => e.innerText).find(t => / · step \\d+ \\/ \\d+/.test(t)) || '';
-    const d = document.querySelector('[data-testid="stPlotlyChart"] .js-plotly-plot');
+    const d = [...document.querySelectorAll('.rnn-plot.js-plotly-plot')].find(
+        p => p.offsetParent !== null && ((p.layout.title || {}).text || '').startsWith('Loss'));
     const t = d && d._fullData && d._fullData[0];
     const n = t ? (t._length ?? (t.x ? t.x.length : 0)) : 0;
     return [status, n, n ? Number(t.x[n - 1]) : -1];

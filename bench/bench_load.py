@@ -51,6 +51,7 @@ MAX_SECONDS = 300
 STATUS_RE = re.compile(r"(\w+)\**\s*·\s*step (\d+) / (\d+)")
 QUEUE_RE = re.compile(r"position (\d+)")
 WORST_WINDOW = 5.0  # seconds: "keeps 2 redraws a second" must hold in every such window
+FINISHED = ("completed", "diverged", "stopped", "error")
 
 
 @dataclass
@@ -78,6 +79,7 @@ class Session:
     errors: list[str] = field(default_factory=list)
     full_runs: int = 0  # script runs of the whole page (loads, clicks, state changes)
     fragment_runs: int = 0  # live-chart runs
+    ended: float | None = None  # when its run finished (a finished run stops redrawing)
 
     # -- sending ---------------------------------------------------------------------
     async def rerun(self, fragment_id: str = "", trigger: str | None = None) -> None:
@@ -158,13 +160,17 @@ class Session:
         kind = element.WhichOneof("type")
         if kind == "button":
             self.buttons[element.button.label] = element.button.id
-        elif kind == "plotly_chart":
+        elif kind == "plotly_chart" or (
+            kind == "bidi_component" and element.bidi_component.component_name == "rnn_plot"
+        ):  # charts are drawn by ui/plot.py's component
             self.run_has_chart = True
         elif kind == "alert":
             body = element.alert.body
             if match := STATUS_RE.search(body):
                 self.status = body
                 self.states.add(match[1].lower())
+                if match[1].lower() in FINISHED and self.clicked and self.ended is None:
+                    self.ended = time.monotonic()
             if "queue" in body.lower() and (match := QUEUE_RE.search(body)):
                 self.queue_positions.append(int(match[1]))
         elif kind == "exception":
@@ -184,11 +190,13 @@ class Session:
 
     # -- results ---------------------------------------------------------------------
     def window(self, start: float, end: float) -> tuple[float, float, float]:
-        """(redraws/s, worst 5 s redraws/s, steps/s) between start and end."""
+        """(redraws/s, worst 5 s redraws/s, steps/s) between start and end, or until its run
+        finished; NaN where that is too short to tell."""
+        end = min(end, self.ended or math.inf)
         seconds = end - start
         redraws = [t for t in self.redraws if start <= t <= end]
-        rate = len(redraws) / seconds if seconds > 0 else math.nan
-        worst = math.inf
+        rate = len(redraws) / seconds if seconds >= 1.0 else math.nan
+        worst = math.inf if seconds >= WORST_WINDOW else math.nan
         t = start
         while t + WORST_WINDOW <= end + 1e-9:
             worst = min(worst, sum(t <= r < t + WORST_WINDOW for r in redraws) / WORST_WINDOW)
@@ -350,11 +358,18 @@ async def load(base: str, pids: list[int], args: argparse.Namespace) -> tuple[li
     known = sorted(f for f in firsts if not math.isnan(f))
     p95 = known[min(len(known) - 1, math.ceil(0.95 * len(known)) - 1)] if known else math.nan
     speeds = [r[2] for r in rates]
+    # Training sessions: those that drew a trained step, over the window they trained in.
+    trained = [r for r, s in zip(rates, sessions, strict=True) if s.first_chart is not None]
+    worst = min((r[1] for r in trained if not math.isnan(r[1])), default=math.nan)
+    waiting = [r[0] for r, s in zip(rates, sessions, strict=True) if s.first_chart is None]
     lines += [
         "",
-        f"redraws/s: min {min(r[0] for r in rates):.2f}, median "
-        f"{statistics.median(r[0] for r in rates):.2f}; worst 5 s window: "
-        f"{min(r[1] for r in rates):.2f}",
+        f"training sessions ({len(trained)}): redraws/s min "
+        f"{min((r[0] for r in trained if not math.isnan(r[0])), default=math.nan):.2f}, "
+        f"median {statistics.median(r[0] for r in trained) if trained else math.nan:.2f}; "
+        f"worst 5 s window: {worst:.2f}",
+        f"sessions queued throughout ({len(waiting)}): redraws/s "
+        + (f"{min(waiting):.2f}-{max(waiting):.2f}" if waiting else "-"),
         f"steps/s: min {min(speeds):.1f}, median {statistics.median(speeds):.1f}, "
         f"max {max(speeds):.1f} (min/max {min(speeds) / max(max(speeds), 1e-9):.2f}); "
         f"sum {sum(speeds):.0f}",
@@ -383,8 +398,8 @@ async def load(base: str, pids: list[int], args: argparse.Namespace) -> tuple[li
         lines.append("SOME SESSIONS SHOWED AN EXCEPTION")
     summary = {
         "steps": sum(speeds),
-        "worst": min(r[1] for r in rates),
-        "redraws": statistics.median(r[0] for r in rates),
+        "worst": worst,
+        "redraws": statistics.median(r[0] for r in trained) if trained else math.nan,
         "p95": p95,
         "memory": max(e / s - 1 for s, e in zip(start_rss, end_rss, strict=True)),
         "errors": sum(bool(s.errors) for s in sessions),
