@@ -1,7 +1,7 @@
 """Parallel comparison vs the same variants one after another.
 
 Four variants (cell=rnn,gru x lr=0.01,0.001 on the adding problem) are trained twice: one
-after another in this process (explorer.compare.run_sequential, saving each run folder as
+after another in this process (explorer.runs.compare.run_sequential, saving each run folder as
 a comparison does), and as a Comparison on all cores (worker processes started with
 "spawn", one torch thread each; the time includes starting them and reading the results
 back). Prints both wall times, their ratio (target <= 0.6 on 2 cores) and whether the two
@@ -27,8 +27,8 @@ import torch
 # spawned workers inherit this sys.path).
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from explorer.compare import Comparison, make_variants, run_sequential
 from explorer.config import RunConfig
+from explorer.runs.compare import Comparison, make_variants, run_sequential
 
 BASE = RunConfig(task="adding", seq_len=50, hidden=32, batch=32, clip="norm", clip_value=1.0)
 VARY = {"cell": ["rnn", "gru"], "lr": ["0.01", "0.001"]}

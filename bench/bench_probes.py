@@ -31,7 +31,7 @@ import torch
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from explorer.config import RunConfig
-from explorer.training import Trainer
+from explorer.engine.training import Trainer
 
 NEVER = 10_000  # probe_every this large: only the first and last steps are instrumented
 SWEEP = (1, 2, 5, 10, 25, 50)

@@ -34,13 +34,13 @@ from dataclasses import fields
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
-from explorer.compare import KNOBS, CompareError, make_variants, parse_vary
 from explorer.config import DATA_TASKS, ConfigError, RunConfig
-from explorer.runs import RUNS_ENV, group_name, run_name, runs_dir
+from explorer.runs.compare import KNOBS, CompareError, make_variants, parse_vary
+from explorer.runs.folders import RUNS_ENV, group_name, run_name, runs_dir
 
 if TYPE_CHECKING:  # torch takes seconds to import: argument errors answer before it
-    from explorer.compare import Variant, VariantState
-    from explorer.training import Trainer
+    from explorer.engine.training import Trainer
+    from explorer.runs.compare import Variant, VariantState
 
 EXIT_OK, EXIT_USAGE, EXIT_INTERRUPTED = 0, 2, 130
 MAX_THREADS = 64
@@ -190,7 +190,7 @@ def resolve_config(args: argparse.Namespace) -> RunConfig:
 
 def _read_data(path: str) -> str:
     """Read and register the file --data names; its content key goes into the config."""
-    from explorer.datastore import DataError, read_file
+    from explorer.tasks.datastore import DataError, read_file
 
     try:
         return read_file(path).key
@@ -202,7 +202,7 @@ def _read_data(path: str) -> str:
 def _data_beside(config_path: Path) -> None:
     """Replaying a run folder's config.json: register the data.csv or data.txt beside it
     (the config names it by its hash; a wrong or missing file is caught by _check_data)."""
-    from explorer.datastore import DataError, read_file
+    from explorer.tasks.datastore import DataError, read_file
 
     for name in ("data.csv", "data.txt"):
         if (config_path.parent / name).is_file():
@@ -222,8 +222,8 @@ _DATA_FIELDS = {
 
 def _check_data(config: RunConfig) -> None:
     """Parse the task's data now, so a bad file answers before torch is even imported."""
-    from explorer.datasource import check_data
-    from explorer.datastore import DataError
+    from explorer.tasks.datasource import check_data
+    from explorer.tasks.datastore import DataError
 
     try:
         check_data(config)
@@ -262,7 +262,7 @@ def _vary(texts: list[str]) -> dict[str, list[str]]:
 def _target(text: str | None, config: RunConfig) -> float:
     """--target-loss, or a tenth of the baseline (needs the task, so torch: after parsing)."""
     if text is None:
-        from explorer.compare import default_target
+        from explorer.runs.compare import default_target
 
         return default_target(config)
     try:
@@ -460,9 +460,9 @@ def train(config: RunConfig, folder: Path, threads: int = 1) -> int:
     """Train, save the folder (also when stopped or diverged), print the summary."""
     import torch
 
-    from explorer.analysis import run_summary
-    from explorer.bundle import save_run
-    from explorer.training import Trainer
+    from explorer.engine.analysis import run_summary
+    from explorer.engine.training import Trainer
+    from explorer.runs.bundle import save_run
 
     torch.set_num_threads(threads)
     trainer = Trainer(config)
@@ -524,7 +524,7 @@ class CompareProgress:
 def compare(variants: list[Variant], folder: Path, workers: int, target: float) -> int:
     """Train the variants in parallel, write comparison.csv, print the table. Ctrl-C
     cancels every variant after its current step (the runs so far are saved): exit 130."""
-    from explorer.compare import Comparison, comparison_entries, results_table, table_for_csv
+    from explorer.runs.compare import Comparison, comparison_entries, results_table, table_for_csv
 
     comparison = Comparison(variants, folder, workers=workers, idle_timeout=None)
     progress = CompareProgress(variants, sys.stderr)

@@ -24,20 +24,20 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from typing import Any
 
-from explorer.texts_tasks import task_text
+from explorer.i18n import text
 
 CELLS = {"rnn": "Vanilla RNN (tanh)", "lstm": "LSTM", "gru": "GRU"}
 TASKS = {
     "sine_next": "Sine, next step",
     "sine_window": "Noisy sine window",
     "adding": "Adding problem",
-    "series": task_text("task.series"),
-    "digits": task_text("task.digits"),
-    "chars": task_text("task.chars"),
+    "series": text("task.series"),
+    "digits": text("task.digits"),
+    "chars": text("task.chars"),
 }
 DATA_TASKS = frozenset({"series", "chars"})  # the tasks that read a user's data
 DIGITS_ROWS = 8  # the digits task reads 8x8 images one row per step: T is always 8
-DATA_KEY = r"sha256:[0-9a-f]{64}"  # see explorer.datastore: data is named by content
+DATA_KEY = r"sha256:[0-9a-f]{64}"  # see explorer.tasks.datastore: data is named by content
 COLUMN_NAME = r"[^\x00-\x1f\x7f]{0,100}"  # printable, as a CSV header cell can be
 OPTIMIZERS = {"adam": "Adam", "sgd": "SGD with momentum 0.9"}
 CLIP_MODES = {"off": "Off", "norm": "By global norm", "value": "By value"}
@@ -83,9 +83,9 @@ class RunConfig:
         "or the adding problem (sum two marked values from a long sequence: memory)",
         choices=TASKS,
     )
-    # Never a path: a content key looked up in explorer.datastore ("" = built-in data).
-    data: str = _knob("", task_text("field.data"), pattern=f"(?:{DATA_KEY})?")
-    column: str = _knob("", task_text("field.column"), pattern=COLUMN_NAME)
+    # Never a path: a content key looked up in explorer.tasks.datastore ("" = built-in data).
+    data: str = _knob("", text("field.data"), pattern=f"(?:{DATA_KEY})?")
+    column: str = _knob("", text("field.column"), pattern=COLUMN_NAME)
     cell: str = _knob("rnn", "recurrent cell type", choices=CELLS)
     hidden: int = _knob(32, "hidden units per layer", lo=1, hi=256)
     layers: int = _knob(1, "stacked recurrent layers", lo=1, hi=3)

@@ -34,7 +34,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]  # app.py's folder
 COOKIE = "RNNEXP"  # HAProxy's stickiness cookie: which process holds this browser's session
 PROCESS_ENV = "RNN_EXPLORER_PROCESS"  # each app process's name, as the cookie carries it
-RUNS_PER_CORE = 5  # explorer.scheduler's default, shared out between the processes
+RUNS_PER_CORE = 5  # explorer.runs.scheduler's default, shared out between the processes
 HEALTH_TIMEOUT = 120.0  # s: an app process imports torch and streamlit before it answers
 INSTALL_HINT = (
     "HAProxy is not installed, so this serves one process (one core). To use every core, "
@@ -70,8 +70,8 @@ def free_port(address: str = "127.0.0.1") -> int:
 
 def process_shares(processes: int, cores: int, workers: int) -> dict[str, str]:
     """Each process's share of the machine, as the environment variables the app reads:
-    live runs training at once (explorer.scheduler) and comparison worker processes
-    (explorer.compare). A value the teacher set is left alone."""
+    live runs training at once (explorer.runs.scheduler) and comparison worker processes
+    (explorer.runs.compare). A value the teacher set is left alone."""
     shares = {
         "RNN_EXPLORER_MAX_RUNS": max(1, RUNS_PER_CORE * cores // processes),
         "RNN_EXPLORER_MAX_WORKERS": max(1, workers // processes),
@@ -296,7 +296,7 @@ def main(argv: list[str] | None = None) -> int:
     if haproxy is None:
         print(INSTALL_HINT, file=sys.stderr)
         processes = 1
-    from explorer.compare import default_worker_slots
+    from explorer.runs.compare import default_worker_slots
 
     env = process_shares(processes, cores, default_worker_slots())
     if args.runs_dir:

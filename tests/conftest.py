@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 import torch
 
-from explorer.runs import RUNS_ENV
+from explorer.runs.folders import RUNS_ENV
 
 
 @pytest.fixture(autouse=True)

@@ -12,18 +12,18 @@ import numpy as np
 import pytest
 import torch
 
-from explorer.analysis import (
+from explorer.config import RunConfig
+from explorer.engine.analysis import (
     Predictions,
     hidden_pca,
     run_summary,
     sine_predictions,
     step_jacobians,
 )
-from explorer.config import RunConfig
-from explorer.history import History, StepRecord
-from explorer.models import RecurrentModel, build_model
+from explorer.engine.history import History, StepRecord
+from explorer.engine.models import RecurrentModel, build_model
+from explorer.engine.training import Trainer
 from explorer.tasks import SINE_DT, make_task
-from explorer.training import Trainer
 
 
 # -- PCA -----------------------------------------------------------------------------------

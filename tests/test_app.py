@@ -15,7 +15,7 @@ from harness import chart_specs, chart_titles
 from streamlit.testing.v1 import AppTest
 
 from explorer.config import RunConfig
-from explorer.live import REGISTRY
+from explorer.runs.live import REGISTRY
 
 ROOT = Path(__file__).resolve().parents[1]
 PAGES = ["views/train.py", "views/gradient_flow.py", "views/hidden_states.py", "views/learn.py"]

@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from explorer import live
 from explorer.config import RunConfig
-from explorer.live import REGISTRY, LiveRun
-from explorer.scheduler import RunQueue
+from explorer.runs import live
+from explorer.runs.live import REGISTRY, LiveRun
+from explorer.runs.scheduler import RunQueue
 from ui import janitor, widgets
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -11,9 +11,9 @@ import pytest
 from harness import chart_specs, chart_titles
 from streamlit.testing.v1 import AppTest
 
-from explorer.datastore import STORE, content_key
-from explorer.live import REGISTRY
-from explorer.runs import RUNS_ENV
+from explorer.runs.folders import RUNS_ENV
+from explorer.runs.live import REGISTRY
+from explorer.tasks.datastore import STORE, content_key
 
 ROOT = Path(__file__).resolve().parents[1]
 PAGES = [

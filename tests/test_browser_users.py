@@ -22,7 +22,7 @@ from test_browser import (  # noqa: F401  (fixtures: pytest finds them by name)
     screenshot,
 )
 
-from explorer.texts import text
+from explorer.i18n import text
 
 pytestmark = pytest.mark.browser
 

@@ -15,8 +15,11 @@ import pandas as pd
 import pytest
 import torch
 
-from explorer.analysis import hidden_pca, run_summary
-from explorer.bundle import (
+from explorer.config import RunConfig
+from explorer.engine.analysis import hidden_pca, run_summary
+from explorer.engine.models import build_model
+from explorer.engine.training import Trainer
+from explorer.runs.bundle import (
     REQUIRED_FILES,
     BundleError,
     load_run,
@@ -24,10 +27,7 @@ from explorer.bundle import (
     save_run,
     zip_run,
 )
-from explorer.config import RunConfig
-from explorer.models import build_model
 from explorer.tasks import make_task
-from explorer.training import Trainer
 
 
 def _trained(config: RunConfig) -> Trainer:

@@ -11,12 +11,13 @@ import pytest
 import torch
 
 from explorer.config import RunConfig
-from explorer.datasource import chars_corpus, text_corpus
-from explorer.datastore import STORE, DataError
-from explorer.models import build_model
-from explorer.task_analysis import sample_text, samples_text
+from explorer.engine.models import build_model
+from explorer.engine.training import Trainer
 from explorer.tasks import CharsTask, make_task
-from explorer.text_data import (
+from explorer.tasks.analysis import sample_text, samples_text
+from explorer.tasks.datasource import chars_corpus, text_corpus
+from explorer.tasks.datastore import STORE, DataError
+from explorer.tasks.text_data import (
     MAX_VOCAB,
     MIN_CHARS,
     UNKNOWN,
@@ -24,7 +25,6 @@ from explorer.text_data import (
     decode_upload,
     make_corpus,
 )
-from explorer.training import Trainer
 
 SMALL = {"task": "chars", "seq_len": 24, "hidden": 32, "batch": 16}
 

@@ -9,9 +9,9 @@ import pytest
 from harness import chart_specs
 from streamlit.testing.v1 import AppTest
 
-from explorer.live import REGISTRY
+from explorer.i18n import text
 from explorer.presets import PRESETS
-from explorer.texts import text
+from explorer.runs.live import REGISTRY
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -14,9 +14,9 @@ import pandas as pd
 import pytest
 
 from explorer import cli
-from explorer.bundle import REQUIRED_FILES, load_run
 from explorer.config import RunConfig
-from explorer.training import Trainer
+from explorer.engine.training import Trainer
+from explorer.runs.bundle import REQUIRED_FILES, load_run
 
 REPO = Path(__file__).resolve().parents[1]
 TINY = ["--task", "adding", "--seq-len", "10", "--hidden", "8", "--steps", "30"]

@@ -25,9 +25,12 @@ from harness import chart_specs
 from streamlit.testing.v1 import AppTest
 from test_bundle import _members, _trained, _zip
 
-from explorer import cli, compare_figures
-from explorer.bundle import load_history, save_run, zip_run
-from explorer.compare import (
+from explorer import cli
+from explorer.config import ConfigError, RunConfig
+from explorer.engine.models import build_model
+from explorer.figures import compare as compare_figures
+from explorer.runs.bundle import load_history, save_run, zip_run
+from explorer.runs.compare import (
     COMPARISONS,
     MAX_VARIANTS,
     CompareError,
@@ -43,9 +46,7 @@ from explorer.compare import (
     shared_baseline,
     steps_to_target,
 )
-from explorer.config import ConfigError, RunConfig
-from explorer.live import REGISTRY
-from explorer.models import build_model
+from explorer.runs.live import REGISTRY
 from explorer.tasks import make_task
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -92,7 +92,7 @@ def valid_configs(draw) -> RunConfig:
             values[name] = draw(st.integers(lo, hi))
         else:
             lo, hi = EXPECTED_BOUNDS[name]
-            # no subnormals: explorer.training turns on flush-to-zero process-wide
+            # no subnormals: explorer.engine.training turns on flush-to-zero process-wide
             values[name] = draw(st.floats(lo, hi, allow_nan=False, allow_subnormal=False))
     assume(not (values["init"] == "identity" and values["cell"] != "rnn"))
     assume(not (values["task"] == "sine_window" and values["seq_len"] > SINE_WINDOW_MAX))

@@ -11,9 +11,9 @@ import torch
 from sklearn.datasets import load_digits
 
 from explorer.config import RunConfig
-from explorer.models import build_model
+from explorer.engine.models import build_model
+from explorer.engine.training import Trainer
 from explorer.tasks import DigitsTask, make_task
-from explorer.training import Trainer
 
 
 @pytest.fixture(scope="module")

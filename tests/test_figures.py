@@ -12,10 +12,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from explorer import figures
-from explorer.analysis import hidden_pca
 from explorer.config import RunConfig
-from explorer.history import History
-from explorer.training import Trainer
+from explorer.engine.analysis import hidden_pca
+from explorer.engine.history import History
+from explorer.engine.training import Trainer
 
 
 @pytest.fixture(scope="module")

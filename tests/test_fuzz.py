@@ -17,10 +17,10 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from explorer.bundle import BundleError, load_zip, save_run, zip_run
 from explorer.cli import UsageError, build_parser, resolve_config
 from explorer.config import ConfigError, RunConfig
-from explorer.training import Trainer
+from explorer.engine.training import Trainer
+from explorer.runs.bundle import BundleError, load_zip, save_run, zip_run
 
 FIELDS = list(RunConfig().to_dict())
 FUZZ = settings(

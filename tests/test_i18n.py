@@ -12,11 +12,8 @@ import pytest
 from harness import chart_specs
 from streamlit.testing.v1 import AppTest
 
-from explorer.live import REGISTRY
-from explorer.texts import TEXTS, text
-from explorer.texts_tasks import TASK_TEXTS
-from explorer.texts_tasks_zh import TASK_TEXTS_ZH
-from explorer.texts_zh import ZH
+from explorer.i18n import TEXTS, ZH, text
+from explorer.runs.live import REGISTRY
 
 ROOT = Path(__file__).resolve().parents[1]
 PAGES = [
@@ -84,12 +81,6 @@ def test_every_key_is_in_both_languages_with_the_same_placeholders():
     for key in TEXTS:
         assert placeholders(TEXTS[key]) == placeholders(ZH[key]), key
         assert ZH[key] != TEXTS[key] or not re.search("[a-z]{4,}", TEXTS[key]), key
-
-
-def test_the_task_texts_are_in_both_languages_too():
-    assert set(TASK_TEXTS) == set(TASK_TEXTS_ZH), set(TASK_TEXTS) ^ set(TASK_TEXTS_ZH)
-    for key, english in TASK_TEXTS.items():
-        assert placeholders(english) == placeholders(TASK_TEXTS_ZH[key]), key
 
 
 def test_text_fills_placeholders_in_either_language():

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from explorer.bundle import history_of, load_run
 from explorer.config import RunConfig
-from explorer.live import REGISTRY, LiveRun
+from explorer.runs.bundle import history_of, load_run
+from explorer.runs.live import REGISTRY, LiveRun
 from ui import janitor
 
 ENDLESS = RunConfig(hidden=8, seq_len=10, batch=8, steps=100_000, val_every=5)

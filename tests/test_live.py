@@ -7,11 +7,11 @@ import time
 
 import pytest
 
-from explorer import live
 from explorer.config import RunConfig
-from explorer.live import REGISTRY, LiveRun
-from explorer.scheduler import RunQueue
-from explorer.training import Trainer
+from explorer.engine.training import Trainer
+from explorer.runs import live
+from explorer.runs.live import REGISTRY, LiveRun
+from explorer.runs.scheduler import RunQueue
 
 TINY = RunConfig(hidden=8, seq_len=10, batch=8, steps=60, val_every=5)
 ENDLESS = TINY.replace(steps=100_000)

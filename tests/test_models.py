@@ -15,7 +15,7 @@ import torch
 import torch.nn.functional as F
 
 from explorer.config import RunConfig
-from explorer.models import RecurrentModel, build_model
+from explorer.engine.models import RecurrentModel, build_model
 from explorer.tasks import make_task
 
 CELLS = ("rnn", "lstm", "gru")

@@ -12,12 +12,12 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from explorer.analysis import sine_predictions
-from explorer.compare import make_variants
 from explorer.config import RunConfig
+from explorer.engine.analysis import sine_predictions
+from explorer.engine.training import Trainer
+from explorer.i18n import TEXTS
 from explorer.presets import NARRATIVE, PRESETS, Preset, preset_from_query
-from explorer.texts import TEXTS
-from explorer.training import Trainer
+from explorer.runs.compare import make_variants
 
 FAST_SEEDS = (0, 1, 2)
 SEEDS = [pytest.param(s, marks=() if s in FAST_SEEDS else pytest.mark.slow) for s in range(10)]

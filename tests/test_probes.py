@@ -12,8 +12,8 @@ import torch.nn.functional as F
 from test_models import make_model, manual_unroll
 
 from explorer.config import RunConfig
-from explorer.models import RecurrentModel, build_model
-from explorer.probes import (
+from explorer.engine.models import RecurrentModel, build_model
+from explorer.engine.probes import (
     global_grad_norm,
     gradient_horizon,
     param_grad_norms,

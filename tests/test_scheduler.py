@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from explorer.scheduler import FairGate, RunQueue, default_capacity, default_slots
+from explorer.runs.scheduler import FairGate, RunQueue, default_capacity, default_slots
 
 
 def test_the_queue_admits_up_to_capacity_then_keeps_arrival_order():
@@ -170,7 +170,7 @@ def test_a_lone_redraw_or_a_lone_run_gets_all_the_time():
 
 def test_step_work_counts_the_multiply_adds_of_a_step_and_caps_live_runs(monkeypatch):
     from explorer.config import RunConfig
-    from explorer.scheduler import too_heavy
+    from explorer.runs.scheduler import too_heavy
 
     config = RunConfig(cell="gru", hidden=10, seq_len=20, batch=4, layers=2)
     assert config.step_work == 4 * 20 * 2 * 3 * 10 * 11  # batch T layers gates H (H+1)

@@ -13,8 +13,12 @@ import pytest
 import torch
 
 from explorer.config import RunConfig
-from explorer.datasource import series_source
-from explorer.datastore import (
+from explorer.engine.models import build_model
+from explorer.engine.training import Trainer
+from explorer.tasks import SeriesTask, make_task
+from explorer.tasks.analysis import series_predictions
+from explorer.tasks.datasource import series_source
+from explorer.tasks.datastore import (
     MAX_DATA_BYTES,
     STORE,
     DataError,
@@ -22,8 +26,7 @@ from explorer.datastore import (
     content_key,
     read_file,
 )
-from explorer.models import build_model
-from explorer.series_data import (
+from explorer.tasks.series_data import (
     MAX_ROWS,
     MIN_VALUES,
     column_values,
@@ -34,9 +37,6 @@ from explorer.series_data import (
     parse_numbers,
     windowing,
 )
-from explorer.task_analysis import series_predictions
-from explorer.tasks import SeriesTask, make_task
-from explorer.training import Trainer
 
 
 def _csv(values, header="price") -> bytes:

@@ -15,13 +15,13 @@ from harness import chart_specs
 from streamlit.testing.v1 import AppTest
 from test_app_tasks import ROOT, SMALL, no_exception, stop_runs  # noqa: F401  (fixture)
 
-from explorer.bundle import save_run
 from explorer.config import RunConfig
-from explorer.datastore import STORE
-from explorer.series_data import example_csv
-from explorer.task_analysis import SeriesBaselines, persistence_curve, series_baselines
+from explorer.engine.training import Trainer
+from explorer.runs.bundle import save_run
 from explorer.tasks import make_task
-from explorer.training import Trainer
+from explorer.tasks.analysis import SeriesBaselines, persistence_curve, series_baselines
+from explorer.tasks.datastore import STORE
+from explorer.tasks.series_data import example_csv
 
 TRAIN_FRACTION = 0.8
 

@@ -27,10 +27,10 @@ from test_browser import (  # noqa: F401  (browser: a fixture pytest finds by na
     serve,
 )
 
-from explorer.bundle import save_run
 from explorer.config import RunConfig
-from explorer.datastore import STORE
-from explorer.training import Trainer
+from explorer.engine.training import Trainer
+from explorer.runs.bundle import save_run
+from explorer.tasks.datastore import STORE
 
 pytestmark = pytest.mark.browser
 

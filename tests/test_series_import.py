@@ -12,8 +12,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from explorer.datastore import DataError
-from explorer.series_data import (
+from explorer.tasks.datastore import DataError
+from explorer.tasks.series_data import (
     column_values,
     date_strings,
     default_column,

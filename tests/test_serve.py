@@ -21,7 +21,7 @@ import pytest
 from test_browser import CHART, _free_port, _require_browser, wait_status
 
 from explorer import serve
-from explorer.texts import text
+from explorer.i18n import text
 
 ROOT = Path(__file__).resolve().parents[1]
 

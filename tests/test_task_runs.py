@@ -12,12 +12,12 @@ import pandas as pd
 import pytest
 
 from explorer import cli
-from explorer.bundle import BundleError, load_run, load_zip, save_run, zip_run
-from explorer.compare import Comparison, make_variants
 from explorer.config import RunConfig
-from explorer.datastore import STORE, content_key
-from explorer.live import LiveRun
-from explorer.training import Trainer
+from explorer.engine.training import Trainer
+from explorer.runs.bundle import BundleError, load_run, load_zip, save_run, zip_run
+from explorer.runs.compare import Comparison, make_variants
+from explorer.runs.live import LiveRun
+from explorer.tasks.datastore import STORE, content_key
 
 TINY = ["--hidden", "8", "--steps", "12", "--batch", "8"]
 
@@ -134,7 +134,7 @@ def test_a_folder_brings_its_data_back_and_refuses_changed_data(tmp_path):
 
 def test_a_folder_from_before_these_tasks_still_loads(tmp_path):
     """Old config.json files have no data or column; old metrics no accuracy columns."""
-    from explorer.bundle import load_history
+    from explorer.runs.bundle import load_history
 
     trainer = Trainer(RunConfig(task="adding", seq_len=6, hidden=4, steps=3))
     trainer.run()
@@ -148,7 +148,7 @@ def test_a_folder_from_before_these_tasks_still_loads(tmp_path):
 
 
 def test_digits_history_round_trips_with_accuracy(tmp_path):
-    from explorer.bundle import load_history
+    from explorer.runs.bundle import load_history
 
     trainer = Trainer(RunConfig(task="digits", hidden=8, steps=12, val_every=4))
     trainer.run()

@@ -7,13 +7,13 @@ import numpy as np
 import pytest
 import torch
 
-from explorer.bundle import load_history, save_run
 from explorer.config import RunConfig
-from explorer.models import build_model
-from explorer.probes import timestep_grads
-from explorer.task_figures import tbptt_cuts, tbptt_figure
+from explorer.engine.models import build_model
+from explorer.engine.probes import timestep_grads
+from explorer.engine.training import Trainer
+from explorer.figures.tasks import tbptt_cuts, tbptt_figure
+from explorer.runs.bundle import load_history, save_run
 from explorer.tasks import make_task
-from explorer.training import Trainer
 
 SMALL = {"task": "adding", "seq_len": 20, "hidden": 8, "batch": 8, "probe_every": 1}
 

@@ -15,12 +15,12 @@ from hypothesis import strategies as st
 from test_models import manual_unroll
 from torch import nn
 
-from explorer import history as history_module
+from explorer.engine import history as history_module
 from explorer.config import RunConfig
-from explorer.history import HiddenRecord, History
-from explorer.probes import ProbeRecord
+from explorer.engine.history import HiddenRecord, History
+from explorer.engine.probes import ProbeRecord
+from explorer.engine.training import Trainer, clip_gradients
 from explorer.tasks import Batch
-from explorer.training import Trainer, clip_gradients
 
 SMALL = {"hidden": 6, "batch": 4, "seq_len": 8}
 
@@ -48,7 +48,7 @@ def _flat(params) -> np.ndarray:
 shapes = st.lists(
     st.lists(st.integers(1, 6), min_size=1, max_size=2).map(tuple), min_size=1, max_size=4
 )
-# allow_subnormal=False: explorer.training sets torch.set_flush_denormal(True) at import,
+# allow_subnormal=False: explorer.engine.training sets torch.set_flush_denormal(True) at import,
 # which flushes subnormals process-wide and makes hypothesis refuse to generate them.
 log_uniform = st.floats(-4, 3, allow_subnormal=False).map(lambda e: 10.0**e)
 

@@ -15,10 +15,10 @@ from urllib.parse import urlencode, urlsplit
 import plotly.graph_objects as go
 import streamlit as st
 
-from explorer.compare import knob_values
 from explorer.config import RunConfig
+from explorer.i18n import text as text_in
 from explorer.presets import PRESETS, TRAIN_PAGE, Preset, preset_from_query
-from explorer.texts import text as text_in
+from explorer.runs.compare import knob_values
 from ui import i18n
 from ui.i18n import t as text
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from explorer.texts import LANGUAGES, text
+from explorer.i18n import LANGUAGES, text
 
 LANG_KEY = "lang"  # the language: "en" or "zh"
 SELECT_KEY = "lang_select"  # its widget
@@ -15,7 +15,7 @@ def lang() -> str:
     return st.session_state.get(LANG_KEY, "en")
 
 
-def t(key: str, **values: object) -> str:
+def t(key: str, /, **values: object) -> str:
     return text(key, lang(), **values)
 
 

@@ -3,7 +3,7 @@
 Streamlit keeps a disconnected session for a while (server.disconnectedSessionTTL) so a
 tab can reconnect, and it drops one only when it next writes to that store: the state of a
 class's closed tabs, models and histories included, could stay for the rest of the day.
-A run pauses by itself when nobody polls it (explorer.live); this thread goes further once
+A run pauses by itself when nobody polls it (explorer.runs.live); this thread goes further once
 the session has been disconnected for GRACE_SECONDS: the run is stopped (its history is
 saved to the runs directory) and released, then glibc is asked to return the freed heap.
 """
@@ -20,7 +20,7 @@ import streamlit as st
 from streamlit import runtime
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
-from explorer.live import REGISTRY, LiveRun
+from explorer.runs.live import REGISTRY, LiveRun
 
 log = logging.getLogger(__name__)
 

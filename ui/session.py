@@ -11,12 +11,12 @@ from pathlib import Path
 
 import streamlit as st
 
-from explorer import runs
-from explorer.compare import SHARED, SLOTS, Comparison, Variant, comparison_key
 from explorer.config import RunConfig
-from explorer.live import FINISHED, LiveRun, Snapshot
-from explorer.scheduler import GATE, default_max_work, too_heavy
-from explorer.training import warm_up
+from explorer.engine.training import warm_up
+from explorer.runs import folders as runs
+from explorer.runs.compare import SHARED, SLOTS, Comparison, Variant, comparison_key
+from explorer.runs.live import FINISHED, LiveRun, Snapshot
+from explorer.runs.scheduler import GATE, default_max_work, too_heavy
 from ui import janitor
 
 RUN_KEY = "live_run"

@@ -13,9 +13,8 @@ import streamlit as st
 
 from explorer.config import ConfigError, RunConfig
 from explorer.config import field_spec as spec
-from explorer.live import ACTIVE
-from explorer.texts import TEXTS, text
-from explorer.texts_tasks import TASK_TEXTS, task_text
+from explorer.i18n import TEXTS, text
+from explorer.runs.live import ACTIVE
 from ui import classroom, i18n, session, task_widgets
 from ui.i18n import t
 
@@ -107,10 +106,10 @@ def _choice(name: str, radio: bool = False, on_change=None) -> None:
     lang = i18n.lang()  # bound now: AppTest calls format functions outside a script run
 
     def label(value: str) -> str:  # a choice without a translation shows its own label
-        k = f"choice.{name}.{value}"
-        if k not in TEXTS and f"{name}.{value}" in TASK_TEXTS:  # series, digits, chars
-            return task_text(f"{name}.{value}", lang)
-        return text(k, lang) if k in TEXTS else options[value]
+        for k in (f"choice.{name}.{value}", f"{name}.{value}"):  # (series, digits, chars)
+            if k in TEXTS:
+                return text(k, lang)
+        return options[value]
 
     if radio:
         st.radio(

@@ -11,26 +11,25 @@ import numpy as np
 import plotly.graph_objects as go
 import streamlit as st
 
-from explorer import task_figures
-from explorer.analysis import PCAResult
 from explorer.config import RunConfig
-from explorer.datasource import data_name
-from explorer.datastore import DataError
-from explorer.history import History
-from explorer.live import Snapshot
-from explorer.models import build_model
-from explorer.series_data import date_strings
-from explorer.task_analysis import (
+from explorer.engine.analysis import PCAResult
+from explorer.engine.history import History
+from explorer.engine.models import build_model
+from explorer.figures import tasks as task_figures
+from explorer.runs.live import Snapshot
+from explorer.tasks import Task, make_task
+from explorer.tasks.analysis import (
     GREEDY_BELOW,
     SeriesBaselines,
     persistence_curve,
     sample_text,
     series_baselines,
 )
-from explorer.tasks import Task, make_task
+from explorer.tasks.datasource import data_name
+from explorer.tasks.datastore import DataError
+from explorer.tasks.series_data import date_strings
 from ui import i18n, widgets
 from ui.i18n import t
-from ui.task_widgets import tt
 
 NEW_TASKS = ("series", "digits", "chars")
 LOSS_UNITS = {"series": "mse", "digits": "ce", "chars": "bits"}
@@ -56,11 +55,11 @@ def chart(
     help_key: str | None = None,
     source: tuple | None = None,
 ) -> None:
-    """widgets.chart with the explanation taken from explorer.texts_tasks."""
+    """widgets.chart with the explanation taken from explorer.i18n."""
     widgets.chart(fig, key, source=source)
     if help_key is not None:
         with st.popover(t("widget.what")):
-            st.markdown(tt(help_key))
+            st.markdown(t(help_key))
 
 
 # -- Train ------------------------------------------------------------------------------------
@@ -69,12 +68,12 @@ def loss_figure(history: History, config: RunConfig, log_y: bool, baseline, lang
     a series' with both its baselines."""
     if config.task == "series" and (task := _task(config)) is not None:
         b = series_baselines(task)  # type: ignore[arg-type]
-        mean = (b.mean_mse, tt("baseline.series"))
-        last = (b.persistence_mse, tt("baseline.series_persistence"))
+        mean = (b.mean_mse, t("baseline.series"))
+        last = (b.persistence_mse, t("baseline.series_persistence"))
         pair = (last, mean) if b.persistence_is_stronger else (mean, last)
         return task_figures.series_loss_figure(history, log_y, pair, lang)
     unit = LOSS_UNITS.get(config.task)
-    name = tt(f"baseline.{config.task}") if config.task in NEW_TASKS else None
+    name = t(f"baseline.{config.task}") if config.task in NEW_TASKS else None
     return task_figures.task_loss_figure(history, unit, log_y, baseline, name, lang)
 
 
@@ -82,8 +81,8 @@ def baseline_help(config: RunConfig) -> str | None:
     """The baseline metric's tooltip; a series' gives both baselines' scores."""
     if config.task == "series" and (task := _task(config)) is not None:
         b = series_baselines(task)  # type: ignore[arg-type]
-        return tt("help.baseline.series", persistence=b.persistence_mse, mean=b.mean_mse)
-    return tt(f"help.baseline.{config.task}") if config.task in ("digits", "chars") else None
+        return t("help.baseline.series", persistence=b.persistence_mse, mean=b.mean_mse)
+    return t(f"help.baseline.{config.task}") if config.task in ("digits", "chars") else None
 
 
 def train_extras(snap: Snapshot, lang: str) -> None:
@@ -102,8 +101,8 @@ def _accuracy(snap: Snapshot, task: Task, lang: str) -> None:
     h = snap.history
     baseline = task.baseline_accuracy()
     c1, c2 = st.columns(2)
-    c1.metric(tt("metric.val_accuracy"), f"{h.val_accuracies[-1]:.1%}" if h.val_accuracies else "–")
-    c2.metric(tt("metric.baseline_accuracy"), f"{baseline:.1%}")
+    c1.metric(t("metric.val_accuracy"), f"{h.val_accuracies[-1]:.1%}" if h.val_accuracies else "–")
+    c2.metric(t("metric.baseline_accuracy"), f"{baseline:.1%}")
     fig = task_figures.accuracy_figure(h, baseline, lang)
     chart(fig, "accuracy", "digits.help.accuracy")
 
@@ -116,13 +115,13 @@ def _series(snap: Snapshot, task: Task, lang: str) -> None:
     trained = snap.val_loss is not None and math.isfinite(snap.val_loss)
     c1, c2, c3 = st.columns(3)
     model = f"{b.rmse(snap.val_loss):.4g}" if trained else "–"  # type: ignore[arg-type]
-    c1.metric(tt("metric.rmse", column=column), model, help=tt("help.rmse"))
+    c1.metric(t("metric.rmse", column=column), model, help=t("help.rmse"))
     c2.metric(
-        tt("metric.persistence_rmse"),
+        t("metric.persistence_rmse"),
         f"{b.rmse(b.persistence_mse):.4g}",
-        help=tt("help.persistence_rmse"),
+        help=t("help.persistence_rmse"),
     )
-    c3.metric(tt("metric.mean_rmse"), f"{b.rmse(b.mean_mse):.4g}", help=tt("help.mean_rmse"))
+    c3.metric(t("metric.mean_rmse"), f"{b.rmse(b.mean_mse):.4g}", help=t("help.mean_rmse"))
     if trained:
         st.markdown(_verdict(snap.val_loss, b))  # type: ignore[arg-type]
     pred = snap.predictions
@@ -141,12 +140,12 @@ def _series(snap: Snapshot, task: Task, lang: str) -> None:
 
 def _verdict(model_mse: float, b: SeriesBaselines) -> str:
     """Whether the model beats the stronger baseline, and by how much (MSE ratio)."""
-    name = tt("baseline.series_persistence" if b.persistence_is_stronger else "baseline.series")
+    name = t("baseline.series_persistence" if b.persistence_is_stronger else "baseline.series")
     gain = b.gain(model_mse)
     values = {"model": model_mse, "name": name, "baseline": b.stronger_mse}
     if gain > 0:
-        return tt("series.verdict_beats", gain=gain, **values)
-    return tt("series.verdict_loses", loss=-gain, **values)
+        return t("series.verdict_beats", gain=gain, **values)
+    return t("series.verdict_loses", loss=-gain, **values)
 
 
 def series_data_panel(config: RunConfig) -> None:
@@ -155,9 +154,9 @@ def series_data_panel(config: RunConfig) -> None:
     if task is None or task.name != "series":
         return
     w, source = task.windowing, task.source  # type: ignore[attr-defined]
-    st.subheader(tt("series.header"))
+    st.subheader(t("series.header"))
     st.markdown(
-        tt(
+        t(
             "series.windowing",
             column=source.column,
             name=data_name(config, i18n.lang()),
@@ -168,13 +167,13 @@ def series_data_panel(config: RunConfig) -> None:
             n_val=w.n_val,
         )
     )
-    st.markdown(tt("series.normalisation", mean=w.mean, std=w.std))
+    st.markdown(t("series.normalisation", mean=w.mean, std=w.std))
     table = source.table
     if table.dates is not None:
         first, split, last = date_strings(table.dates[[0, w.split, -1]])
-        order = tt("data.detail.newest_first") if table.newest_first else ""
+        order = t("data.detail.newest_first") if table.newest_first else ""
         st.markdown(
-            tt(
+            t(
                 "series.dates",
                 column=table.date_column,
                 first=first,
@@ -204,26 +203,26 @@ def sampling_section(snap: Snapshot | None) -> None:
     config = snap.config if snap is not None else st.session_state.get("config")
     if config is None or config.task != "chars":
         return
-    st.subheader(tt("chars.sample_header"))
+    st.subheader(t("chars.sample_header"))
     task = _task(config)
     default_prompt = task.probe_text()[:20] if task is not None else ""  # type: ignore[attr-defined]
     c1, c2, c3, c4 = st.columns([3, 2, 1, 1])
     temperature = c1.slider(
-        tt("chars.temperature"),
+        t("chars.temperature"),
         0.0,
         2.0,
         0.8,
         0.05,
         key="chars_temperature",
-        help=tt("chars.temperature_help"),
+        help=t("chars.temperature_help"),
     )
     prompt = c2.text_input(
-        tt("chars.prompt"), default_prompt, key="chars_prompt", help=tt("chars.prompt_help")
+        t("chars.prompt"), default_prompt, key="chars_prompt", help=t("chars.prompt_help")
     )
-    length = c3.number_input(tt("chars.length"), 10, 2000, SAMPLE_LENGTH, 10, key="chars_len")
-    seed = c4.number_input(tt("chars.sample_seed"), 0, 2**31 - 1, 0, 1, key="chars_seed")
+    length = c3.number_input(t("chars.length"), 10, 2000, SAMPLE_LENGTH, 10, key="chars_len")
+    seed = c4.number_input(t("chars.sample_seed"), 0, 2**31 - 1, 0, 1, key="chars_seed")
     if snap is None or snap.model_state is None or not snap.history.steps or task is None:
-        st.info(tt("chars.no_model"))
+        st.info(t("chars.no_model"))
         return
     text = _sample(
         snap.config.to_json(),
@@ -235,9 +234,9 @@ def sampling_section(snap: Snapshot | None) -> None:
         snap.model_state,
     )
     st.code(text, language=None, wrap_lines=True)
-    greedy = tt("chars.greedy") if temperature < GREEDY_BELOW else ""
+    greedy = t("chars.greedy") if temperature < GREEDY_BELOW else ""
     st.caption(
-        tt(
+        t(
             "chars.sample_caption",
             step=snap.step,
             temperature=temperature,
@@ -251,16 +250,16 @@ def sampling_section(snap: Snapshot | None) -> None:
 def time_axis(fig: go.Figure, config: RunConfig) -> go.Figure:
     """Name the timestep axis after what a step is: a digit's row, a probe character."""
     if config.task == "digits":
-        return task_figures.label_time_axis(fig, None, tt("digits.row_axis"))
+        return task_figures.label_time_axis(fig, None, t("digits.row_axis"))
     if config.task == "chars" and (task := _task(config)) is not None:
-        return task_figures.label_time_axis(fig, task.timestep_labels(), tt("chars.probe_axis"))
+        return task_figures.label_time_axis(fig, task.timestep_labels(), t("chars.probe_axis"))
     return fig
 
 
 def probe_note(config: RunConfig) -> None:
     """For the chars task: which string the gradient is measured on."""
     if config.task == "chars" and (task := _task(config)) is not None:
-        st.caption(tt("chars.probe_caption", probe=task.probe_text()))  # type: ignore[attr-defined]
+        st.caption(t("chars.probe_caption", probe=task.probe_text()))  # type: ignore[attr-defined]
 
 
 def tbptt_section(history: History, config: RunConfig, layer: int, lang: str) -> None:
@@ -286,5 +285,5 @@ def pca_chart(pca: PCAResult, config: RunConfig, dims: int, lang: str) -> bool:
         "digits.help.pca",
         source=(pca, dims, lang),
     )
-    st.caption(tt("digits.caption", per_class=int(np.bincount(classes).max())))
+    st.caption(t("digits.caption", per_class=int(np.bincount(classes).max())))
     return True

@@ -2,7 +2,7 @@
 numbers, pick a column, or go back to the built-in data. Streamlit glue only: parsing and
 checking live in explorer/ (series_data, text_data, datasource).
 
-An accepted upload is registered in explorer.datastore under its content key, and the
+An accepted upload is registered in explorer.tasks.datastore under its content key, and the
 config's `data` field takes that key (widget key "cfg_data"): the URL carries the key,
 never a file name. This session keeps its files and registers them again on every rerun,
 so the store's size limit never drops data a session is using. A bad upload shows what
@@ -26,8 +26,8 @@ from __future__ import annotations
 import streamlit as st
 
 from explorer.config import DATA_TASKS, RunConfig
-from explorer.datasource import check_data, data_name
-from explorer.datastore import (
+from explorer.tasks.datasource import check_data, data_name
+from explorer.tasks.datastore import (
     MAX_DATA_BYTES,
     STORE,
     DataError,
@@ -36,7 +36,7 @@ from explorer.datastore import (
     format_bytes,
     short_key,
 )
-from explorer.series_data import (
+from explorer.tasks.series_data import (
     MAX_ROWS,
     MIN_VALUES,
     SeriesTable,
@@ -47,10 +47,9 @@ from explorer.series_data import (
     parse_csv,
     parse_numbers,
 )
-from explorer.text_data import MAX_VOCAB, MIN_CHARS, UNKNOWN, decode_upload, make_corpus
-from explorer.texts import TEXTS
-from explorer.texts_tasks import task_text
+from explorer.tasks.text_data import MAX_VOCAB, MIN_CHARS, UNKNOWN, decode_upload, make_corpus
 from ui import i18n
+from ui.i18n import t
 
 DATA_KEY, COLUMN_KEY = "cfg_data", "cfg_column"  # RunConfig's fields, as sidebar.key() names them
 FILES_KEY = "data_files"  # {content key: DataFile} this session brought
@@ -63,21 +62,14 @@ ANSWERED_KEY = "data_uploads_answered"  # {file id: content key, "" when refused
 ACCEPTED_COLUMN_KEY = "data_column_accepted"  # (data key, column): the last usable choice
 
 
-def tt(text_id: str, **values: object) -> str:
-    """A text of explorer.texts_tasks in the session's language."""
-    return task_text(text_id, i18n.lang(), **values)
-
-
 def field_label(name: str) -> str:
-    """A RunConfig field's label: explorer.texts has the older fields, texts_tasks the
-    data and column fields."""
-    key = f"label.{name}"
-    return i18n.t(key) if key in TEXTS else tt(key)
+    """A RunConfig field's label in the session's language."""
+    return t(f"label.{name}")
 
 
 def error_text(exc: DataError) -> str:
     """A DataError in the session's language (explorer raises it in English)."""
-    return tt(f"error.{exc.code}", **exc.values)
+    return t(f"error.{exc.code}", **exc.values)
 
 
 # -- the data a session brought ------------------------------------------------------------
@@ -101,10 +93,10 @@ def check_url_data(config: RunConfig) -> tuple[RunConfig, list[str]]:
     if entry is not None:
         _keep(entry)
         return config, []
-    warning = tt(
+    warning = t(
         "data.url_unknown",
         key=short_key(config.data),
-        fallback=tt(f"data.fallback.{config.task}"),
+        fallback=t(f"data.fallback.{config.task}"),
     )
     return config.replace(data="", column=""), [warning]
 
@@ -117,7 +109,7 @@ def data_problem(config: RunConfig) -> str | None:
     try:
         check_data(config)
     except DataError as exc:
-        return tt("data.invalid", reason=error_text(exc))
+        return t("data.invalid", reason=error_text(exc))
     return None
 
 
@@ -139,10 +131,10 @@ def _accept(task: str, name: str, raw: bytes) -> str:
             corpus = make_corpus(decode_upload(raw), name)
             column, detail = (
                 "",
-                tt("data.detail.text", chars=len(corpus.text), vocab=len(corpus.vocab)),
+                t("data.detail.text", chars=len(corpus.text), vocab=len(corpus.vocab)),
             )
     except DataError as exc:
-        _message("error", tt("data.refused", name=name, reason=error_text(exc)))
+        _message("error", t("data.refused", name=name, reason=error_text(exc)))
         return ""
     entry = STORE.put(name, raw)
     _keep(entry)
@@ -150,25 +142,25 @@ def _accept(task: str, name: str, raw: bytes) -> str:
     if task == "series":
         st.session_state[COLUMN_KEY] = column
         st.session_state[ACCEPTED_COLUMN_KEY] = (entry.key, column)
-    _message("success", tt("data.accepted", name=name, detail=detail))
+    _message("success", t("data.accepted", name=name, detail=detail))
     return entry.key
 
 
 def series_detail(table: SeriesTable) -> str:
     """What an accepted CSV holds, and how it was read: the number formats other than
     plain, the date column, a file put in time order."""
-    detail = tt("data.detail.series", rows=table.rows, columns=", ".join(table.numeric))
+    detail = t("data.detail.series", rows=table.rows, columns=", ".join(table.numeric))
     formats = [
-        tt(f"data.format.{fmt}", columns=", ".join(columns))
+        t(f"data.format.{fmt}", columns=", ".join(columns))
         for fmt, columns in number_formats(table).items()
     ]
     if formats:
-        detail += tt("data.detail.formats", formats="; ".join(formats))
+        detail += t("data.detail.formats", formats="; ".join(formats))
     if table.dates is not None:
         first, last = date_strings(table.dates[[0, -1]])
-        detail += tt("data.detail.dates", column=table.date_column, first=first, last=last)
+        detail += t("data.detail.dates", column=table.date_column, first=first, last=last)
     if table.newest_first:
-        detail += tt("data.detail.newest_first")
+        detail += t("data.detail.newest_first")
     return detail
 
 
@@ -197,7 +189,7 @@ def _on_upload(task: str, key: str) -> None:
         error = DataError(
             "too_large", size=format_bytes(upload.size), limit=format_bytes(MAX_DATA_BYTES)
         )
-        _message("error", tt("data.refused", name=name, reason=error_text(error)))
+        _message("error", t("data.refused", name=name, reason=error_text(error)))
         accepted = ""
     else:
         accepted = _accept(task, name, upload.getvalue())
@@ -207,11 +199,11 @@ def _on_upload(task: str, key: str) -> None:
 
 
 def _on_paste() -> None:
-    name = tt("data.pasted_name")
+    name = t("data.pasted_name")
     try:
         raw = parse_numbers(st.session_state.get("data_paste", ""))
     except DataError as exc:
-        _message("error", tt("data.refused", name=name, reason=error_text(exc)))
+        _message("error", t("data.refused", name=name, reason=error_text(exc)))
         return
     _accept("series", name, raw)
 
@@ -250,10 +242,10 @@ def data_section() -> None:
     if (entry := STORE.get(st.session_state.get(DATA_KEY) or "")) is not None:
         _keep(entry)  # e.g. a saved run opened from the Compare page brought it
     keep_alive()
-    with st.sidebar.expander(tt("data.expander"), expanded=True):
+    with st.sidebar.expander(t("data.expander"), expanded=True):
         current = RunConfig(task=task, data=st.session_state.get(DATA_KEY, "") or "")
         try:
-            st.caption(tt("data.current", name=data_name(current, i18n.lang())))
+            st.caption(t("data.current", name=data_name(current, i18n.lang())))
         except DataError as exc:  # a key this process no longer holds
             st.warning(error_text(exc))
             st.session_state[DATA_KEY] = ""
@@ -284,8 +276,8 @@ def uploader_texts(key: str, limit: str, types: list[str]) -> None:
     CSS rule puts ours in their place (the limit is ours: max_upload_size)."""
     if i18n.lang() == "en":
         return
-    note = tt("data.dropzone", limit=limit, types=", ".join(t.upper() for t in types))
-    button = tt("data.dropzone_button")
+    note = t("data.dropzone", limit=limit, types=", ".join(t.upper() for t in types))
+    button = t("data.dropzone_button")
     scope = f".st-key-{key} [data-testid='stFileUploaderDropzone']"
     st.html(
         "<style>"
@@ -308,28 +300,28 @@ def _css_string(text: str) -> str:
 def _series_widgets() -> None:
     key = upload_key("series")
     st.file_uploader(
-        tt("data.upload_csv"),
+        t("data.upload_csv"),
         type=UPLOAD_TYPES["series"],
         key=key,
-        help=tt("data.upload_csv_help", limit=format_bytes(MAX_DATA_BYTES), rows=MAX_ROWS),
+        help=t("data.upload_csv_help", limit=format_bytes(MAX_DATA_BYTES), rows=MAX_ROWS),
         on_change=_on_upload,
         args=("series", key),
         max_upload_size=max(1, MAX_DATA_BYTES // 2**20),
     )
     uploader_texts(key, format_bytes(MAX_DATA_BYTES), UPLOAD_TYPES["series"])
     st.text_area(
-        tt("data.paste"),
+        t("data.paste"),
         key="data_paste",
         height=80,
-        help=tt("data.paste_help", minimum=MIN_VALUES),
+        help=t("data.paste_help", minimum=MIN_VALUES),
     )
-    st.button(tt("data.paste_button"), key="data_paste_use", on_click=_on_paste, width="stretch")
+    st.button(t("data.paste_button"), key="data_paste_use", on_click=_on_paste, width="stretch")
     st.button(
-        tt("data.example_button"),
+        t("data.example_button"),
         key="data_example",
         on_click=_use_builtin,
         args=("series",),
-        help=tt("data.example_help"),
+        help=t("data.example_help"),
         width="stretch",
     )
     _column_select()
@@ -340,7 +332,7 @@ def _column_select() -> None:
     is written in a script run): a column refused here, however it arrived (picked, a
     link, another task's memory), is replaced by the last column accepted for this data,
     and the reason is shown. So the box always names the column that trains."""
-    from explorer.datasource import series_table
+    from explorer.tasks.datasource import series_table
 
     data = st.session_state.get(DATA_KEY, "") or ""
     try:
@@ -358,14 +350,14 @@ def _column_select() -> None:
         st.session_state[COLUMN_KEY] = kept
         st.session_state[ACCEPTED_COLUMN_KEY] = (data, kept)
         reason = error_text(exc)
-        _message("error", tt("data.column_refused", column=column, reason=reason, kept=kept))
+        _message("error", t("data.column_refused", column=column, reason=reason, kept=kept))
     else:
         if st.session_state.get(ACCEPTED_COLUMN_KEY) != (data, column):
             st.session_state[ACCEPTED_COLUMN_KEY] = (data, column)
             message = st.session_state.get(MESSAGE_KEY)
             if message is not None and message[0] == "error":  # a refused column's: answered
                 st.session_state.pop(MESSAGE_KEY)
-    st.selectbox(tt("data.column"), options, key=COLUMN_KEY, help=tt("data.column_help"))
+    st.selectbox(t("data.column"), options, key=COLUMN_KEY, help=t("data.column_help"))
 
 
 def _accepted_column(table: SeriesTable, data: str) -> str:
@@ -379,10 +371,10 @@ def _accepted_column(table: SeriesTable, data: str) -> str:
 def _text_widgets() -> None:
     key = upload_key("chars")
     st.file_uploader(
-        tt("data.upload_text"),
+        t("data.upload_text"),
         type=UPLOAD_TYPES["chars"],
         key=key,
-        help=tt(
+        help=t(
             "data.upload_text_help",
             minimum=MIN_CHARS,
             limit=format_bytes(MAX_DATA_BYTES),
@@ -395,7 +387,7 @@ def _text_widgets() -> None:
     )
     uploader_texts(key, format_bytes(MAX_DATA_BYTES), UPLOAD_TYPES["chars"])
     st.button(
-        tt("data.builtin_text_button"),
+        t("data.builtin_text_button"),
         key="data_builtin_text",
         on_click=_use_builtin,
         args=("chars",),

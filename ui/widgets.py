@@ -10,8 +10,8 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from explorer import figures
-from explorer.live import IDLE_MESSAGE, Snapshot
-from explorer.scheduler import QUEUE
+from explorer.runs.live import IDLE_MESSAGE, Snapshot
+from explorer.runs.scheduler import QUEUE
 from ui import classroom, janitor, plot, session
 from ui.i18n import t
 
@@ -190,7 +190,7 @@ def live(body, every: float | None = None) -> None:
 
 def keep_alive() -> None:
     """On a page without live charts, tell a training run every few seconds that its tab
-    is still open: a run nobody polls pauses (explorer.live.IDLE_TIMEOUT)."""
+    is still open: a run nobody polls pauses (explorer.runs.live.IDLE_TIMEOUT)."""
     snap = session.snapshot()
     if snap is None or not snap.active:
         return

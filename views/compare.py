@@ -8,9 +8,12 @@ from pathlib import Path
 
 import streamlit as st
 
-from explorer import compare_figures, runs
-from explorer.bundle import BundleError, zip_run
-from explorer.compare import (
+from explorer.config import ConfigError, RunConfig
+from explorer.figures import compare as compare_figures
+from explorer.i18n import TEXTS, text
+from explorer.runs import folders as runs
+from explorer.runs.bundle import BundleError, zip_run
+from explorer.runs.compare import (
     KNOBS,
     SHARED,
     CompareError,
@@ -26,8 +29,6 @@ from explorer.compare import (
     suggested_values,
     varied_fields,
 )
-from explorer.config import ConfigError, RunConfig
-from explorer.texts import TEXTS, text
 from ui import classroom, i18n, session, widgets
 from ui.i18n import t
 from ui.task_widgets import field_label, uploader_texts

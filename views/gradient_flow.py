@@ -4,8 +4,8 @@ clipping, and the recurrent weights' spectrum."""
 import streamlit as st
 
 from explorer import figures
-from explorer.live import Snapshot
-from explorer.texts import text
+from explorer.i18n import text
+from explorer.runs.live import Snapshot
 from ui import i18n, task_panels, widgets
 from ui.i18n import t
 

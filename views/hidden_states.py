@@ -3,8 +3,8 @@
 import streamlit as st
 
 from explorer import figures
-from explorer.analysis import hidden_pca
-from explorer.live import Snapshot
+from explorer.engine.analysis import hidden_pca
+from explorer.runs.live import Snapshot
 from ui import i18n, task_panels, widgets
 from ui.i18n import t
 

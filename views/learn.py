@@ -4,12 +4,12 @@ import numpy as np
 import streamlit as st
 
 from explorer import figures
-from explorer.analysis import step_jacobians
 from explorer.config import RunConfig
-from explorer.live import Snapshot
-from explorer.models import build_model
+from explorer.engine.analysis import step_jacobians
+from explorer.engine.models import build_model
+from explorer.i18n import EQUATIONS
+from explorer.runs.live import Snapshot
 from explorer.tasks import make_task
-from explorer.texts import EQUATIONS
 from ui import i18n, widgets
 from ui.i18n import t
 

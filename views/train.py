@@ -6,9 +6,9 @@ from pathlib import Path
 import streamlit as st
 
 from explorer import figures
-from explorer.bundle import zip_run
-from explorer.history import History
-from explorer.live import Snapshot
+from explorer.engine.history import History
+from explorer.runs.bundle import zip_run
+from explorer.runs.live import Snapshot
 from ui import i18n, session, task_panels, widgets
 from ui.i18n import t
 

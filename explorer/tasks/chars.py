@@ -9,10 +9,10 @@ import torch
 import torch.nn.functional as F
 
 from explorer.config import RunConfig
-from explorer.datasource import chars_corpus
+from explorer.i18n import text
 from explorer.tasks.base import _TRAIN, LN2, PROBE_SIZE, VAL_SIZE, Batch, Kind, Task, _rng
-from explorer.text_data import unigram_bits
-from explorer.texts_tasks import task_text
+from explorer.tasks.datasource import chars_corpus
+from explorer.tasks.text_data import unigram_bits
 
 VISIBLE = {" ": "␣", "\n": "↵", "\t": "⇥"}  # how a blank character reads on an axis
 
@@ -30,7 +30,7 @@ class CharsTask(Task):
     name = "chars"
     kind: Kind = "language"
     head = "every"
-    baseline_name = task_text("baseline.chars")
+    baseline_name = text("baseline.chars")
 
     def __init__(self, config: RunConfig) -> None:
         super().__init__(config)

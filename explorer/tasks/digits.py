@@ -11,8 +11,8 @@ import numpy as np
 import torch
 
 from explorer.config import DIGITS_ROWS, RunConfig
+from explorer.i18n import text
 from explorer.tasks.base import Batch, ClassificationTask, _tensor, sample_indices
-from explorer.texts_tasks import task_text
 
 VAL_FRACTION = 0.2
 SPLIT_SEED = 0  # the split is fixed (not the run's seed): validation compares across seeds
@@ -54,7 +54,7 @@ class DigitsTask(ClassificationTask):
     name = "digits"
     input_size = DIGITS_ROWS
     output_size = 10
-    baseline_name = task_text("baseline.digits")
+    baseline_name = text("baseline.digits")
 
     def __init__(self, config: RunConfig) -> None:
         super().__init__(config)

@@ -1,7 +1,7 @@
 """A user's own series (or the shipped example): each window of T values predicts the
 next, as in the tutorials' stock-price example. The network sees z-scores made with the
 training part's mean and standard deviation; predictions go back to the column's units
-(explorer.task_analysis).
+(explorer.tasks.analysis).
 
 Two baselines, both scored like the model (validation MSE over the same windows, in
 normalised units): the training mean, and persistence, "tomorrow = today" (the window's
@@ -15,9 +15,9 @@ import numpy as np
 import torch
 
 from explorer.config import RunConfig
-from explorer.datasource import series_source
+from explorer.i18n import text
 from explorer.tasks.base import Batch, Task, _tensor, sample_indices
-from explorer.texts_tasks import task_text
+from explorer.tasks.datasource import series_source
 
 
 class SeriesTask(Task):
@@ -73,9 +73,9 @@ class SeriesTask(Task):
     def baseline_name(self) -> str:  # type: ignore[override]
         """The stronger baseline, with the other's score (the command line's summary)."""
         mean, last = self.mean_baseline_loss(), self.persistence_loss()
-        names = (task_text("baseline.series_persistence"), task_text("baseline.series"))
+        names = (text("baseline.series_persistence"), text("baseline.series"))
         strong, weak = names if last <= mean else names[::-1]
-        return task_text(
+        return text(
             "baseline.series_stronger", strong=strong, weak=weak, value=f"{max(mean, last):.4g}"
         )
 

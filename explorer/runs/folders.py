@@ -2,7 +2,7 @@
 of what is there.
 
 Every finished run, single or compared, lands in one folder of the bundle format
-(explorer/bundle.py) under the runs directory: ./runs by default, $RNN_EXPLORER_RUNS when
+(explorer/runs/bundle.py) under the runs directory: ./runs by default, $RNN_EXPLORER_RUNS when
 set, or the --runs-dir flag. Folder names are made here from the run's own settings
 (timestamp, task, cell, a hash of the config), never from user text, so an upload called
 "../../x.zip" cannot choose where it lands.
@@ -208,10 +208,10 @@ def resolve(root: Path, name: str) -> Path:
 
 
 def import_zip(data: bytes, root: Path, max_bytes: int | None = None) -> Path:
-    """Validate an uploaded bundle (explorer.bundle.unpack_zip: size, zip slip, known
+    """Validate an uploaded bundle (explorer.runs.bundle.unpack_zip: size, zip slip, known
     files, weights_only) and keep it in the runs directory under a generated name.
     BundleError on a bad bundle, and nothing is left behind."""
-    from explorer.bundle import unpack_zip
+    from explorer.runs.bundle import unpack_zip
 
     root = Path(root)
     staging = unique_folder(root, f".upload-{os.getpid()}")

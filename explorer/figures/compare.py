@@ -1,4 +1,4 @@
-"""Pure functions: several finished runs (explorer.compare.Entry) -> one plotly Figure.
+"""Pure functions: several finished runs (explorer.runs.compare.Entry) -> one plotly Figure.
 
 Runs are told apart by colour, the same colour for a run in every chart. The gradient-flow
 heatmaps share one colour axis, so the same colour means the same gradient norm in every
@@ -15,7 +15,6 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from explorer.compare import Entry
 from explorer.figures import (
     PALETTE,
     baseline_line,
@@ -25,7 +24,8 @@ from explorer.figures import (
     style,
     thin,
 )
-from explorer.texts import text
+from explorer.i18n import text
+from explorer.runs.compare import Entry
 
 GRID_COLUMNS = 3
 PANEL_ROWS = 80  # probe steps per heatmap panel: 12 panels stay a few hundred kB

@@ -2,7 +2,7 @@
 analysis results -> plotly Figure, thinned like explorer.figures (whose helpers they use
 and whose figures some of them relabel rather than redraw).
 
->>> from explorer.history import History, StepRecord
+>>> from explorer.engine.history import History, StepRecord
 >>> h = History([StepRecord(1, 2.3, 1.0, 1.0, False, 0.01, 0.25)], [1], [2.2], val_accuracies=[0.3])
 >>> fig = accuracy_figure(h, baseline=0.1)
 >>> [trace.name for trace in fig.data], fig.data[1].y.tolist()
@@ -14,7 +14,8 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
-from explorer.analysis import PCAResult, Predictions
+from explorer.engine.analysis import PCAResult, Predictions
+from explorer.engine.history import History
 from explorer.figures import (
     COLORS,
     PALETTE,
@@ -29,13 +30,11 @@ from explorer.figures import (
     vline,
     vrect,
 )
-from explorer.history import History
-from explorer.series_data import date_strings
-from explorer.texts import text
-from explorer.texts_tasks import task_text
+from explorer.i18n import text
+from explorer.tasks.series_data import date_strings
 
 MAX_TICK_LABELS = 80  # character labels on a time axis beyond this would overlap
-LOSS_UNITS = ("mse", "ce", "bits")  # loss.title.<unit> in explorer.texts_tasks
+LOSS_UNITS = ("mse", "ce", "bits")  # loss.title.<unit> in explorer.i18n
 PERSISTENCE_COLOR = "#2ca02c"  # the series' persistence baseline, dotted
 
 
@@ -53,16 +52,16 @@ def task_loss_figure(
     nats for the digits, bits per character for the chars task (its loss is CE / ln 2)."""
     fig = loss_figure(history, log_y, baseline, baseline_name, lang=lang)
     if unit in LOSS_UNITS and history.steps:
-        fig.update_layout(title_text=task_text(f"loss.title.{unit}", lang))
+        fig.update_layout(title_text=text(f"loss.title.{unit}", lang))
         if unit == "bits":
-            fig.update_yaxes(title_text=task_text("loss.axis.bits", lang))
+            fig.update_yaxes(title_text=text("loss.axis.bits", lang))
     return fig
 
 
 def accuracy_figure(history: History, baseline: float | None = None, lang: str = "en") -> go.Figure:
     """Accuracy of each training batch and on the validation set, the majority class's
     share dashed."""
-    title = task_text("accuracy.title", lang)
+    title = text("accuracy.title", lang)
     if not history.has_accuracy:
         return empty(title, text("fig.empty", lang))
     idx = thin(len(history.steps))
@@ -71,12 +70,12 @@ def accuracy_figure(history: History, baseline: float | None = None, lang: str =
         [history.steps[i].accuracy for i in idx],
         history.val_steps,
         history.val_accuracies,
-        (task_text("accuracy.train", lang), task_text("accuracy.val", lang)),
+        (text("accuracy.train", lang), text("accuracy.val", lang)),
     )
     if baseline is not None and np.isfinite(baseline):
-        label = task_text("accuracy.baseline", lang, value=baseline)
+        label = text("accuracy.baseline", lang, value=baseline)
         baseline_line(fig, baseline, label, "bottom right")
-    style(fig, title, text("fig.training_step", lang), task_text("accuracy.axis", lang))
+    style(fig, title, text("fig.training_step", lang), text("accuracy.axis", lang))
     fig.update_yaxes(range=[0, 1.02], tickformat=".0%")
     return fig
 
@@ -119,8 +118,8 @@ def tbptt_figure(
     at the bottom edge of the chart so the log axis keeps the rest readable."""
     probes = [p for p in history.probes if p.dh_full is not None]
     if not probes:
-        title = task_text("tbptt.title", lang, k=k, step="–")
-        return empty(title, task_text("tbptt.no_probe", lang))
+        title = text("tbptt.title", lang, k=k, step="–")
+        return empty(title, text("tbptt.no_probe", lang))
     probe = probes[-1]
     truncated, full = np.asarray(probe.dh[layer]), np.asarray(probe.dh_full[layer])
     T = truncated.size
@@ -131,14 +130,14 @@ def tbptt_figure(
     fig.add_scatter(
         x=t,
         y=floored(np.where(full > 0, full, bottom)),
-        name=task_text("tbptt.full", lang),
+        name=text("tbptt.full", lang),
         mode="lines",
         line={"color": "#999", "width": 3},
     )
     fig.add_scatter(
         x=t,
         y=floored(np.where(truncated > 0, truncated, bottom)),
-        name=task_text("tbptt.truncated", lang, k=k),
+        name=text("tbptt.truncated", lang, k=k),
         mode="lines+markers",
         line={"color": COLORS["train"], "width": 2.5},
         marker={"size": 5},
@@ -149,14 +148,14 @@ def tbptt_figure(
     if cuts:
         last = cuts[-1]
         note = (
-            task_text("tbptt.cut_k_back", lang, k=k)
+            text("tbptt.cut_k_back", lang, k=k)
             if T - last == k
-            else task_text("tbptt.cut", lang, t=last)
+            else text("tbptt.cut", lang, t=last)
         )
         fig.add_annotation(
             x=last - 0.5, y=1.0, yref="paper", text=note, showarrow=False, xanchor="right"
         )
-    title = task_text("tbptt.title", lang, k=k, step=probe.step)
+    title = text("tbptt.title", lang, k=k, step=probe.step)
     style(fig, title, text("fig.timestep", lang), text("fig.norm_log", lang))
     fig.update_yaxes(type="log", exponentformat="power")
     return label_time_axis(fig, labels)
@@ -168,7 +167,7 @@ def pca_class_figure(
 ) -> go.Figure:
     """Each probe sequence's hidden-state path in PCA space, coloured by its true class,
     its last state (what the classifier reads) a large dot; one legend entry per class."""
-    title = task_text("digits.pca_title", lang)
+    title = text("digits.pca_title", lang)
     if pca is None or pca.coords.size == 0 or classes is None:
         return empty(title, text("fig.empty", lang))
     dims = min(dims, pca.coords.shape[-1])
@@ -180,7 +179,7 @@ def pca_class_figure(
         # faint paths, bold last states: the classes part where the classifier reads
         sizes = [3] * (len(xyz) - 1) + [12]
         common = {
-            "name": task_text("digits.class", lang, label=label),
+            "name": text("digits.class", lang, label=label),
             "legendgroup": str(label),
             "showlegend": label not in shown,
             "mode": "lines+markers",
@@ -241,7 +240,7 @@ def series_loss_figure(
 
 def series_time_axis(rows: np.ndarray, dates: np.ndarray | None) -> np.ndarray:
     """What the x axis shows for some rows: their dates as ISO text where the data has a
-    date column (explorer.series_data.date_strings), else the row numbers."""
+    date column (explorer.tasks.series_data.date_strings), else the row numbers."""
     return np.asarray(rows) if dates is None else date_strings(dates)
 
 
@@ -257,7 +256,7 @@ def series_prediction_figure(
     the column's own units; the training part shaded. With the series' dates (one per
     row of pred.t) the x axis is time; persistence (the value before, per row) and the
     training mean show the two baselines the model is judged against."""
-    title = task_text("series.pred_title", lang, column=column)
+    title = text("series.pred_title", lang, column=column)
     if pred is None:
         return empty(title, text("fig.empty", lang))
     x = series_time_axis(pred.t, dates)
@@ -273,17 +272,17 @@ def series_prediction_figure(
         fig.add_scatter(
             x=x,
             y=y,
-            name=task_text(f"series.{key}", lang),
+            name=text(f"series.{key}", lang),
             mode="lines",
             line={"color": color, "width": width, "dash": dash},
         )
     if mean is not None and np.isfinite(mean):
-        label = task_text("series.mean", lang, value=mean)
+        label = text("series.mean", lang, value=mean)
         baseline_line(fig, mean, label, "bottom left")
     if 0 < pred.warmup < len(pred.t):
         end = x[pred.warmup] if dates is not None else pred.t[pred.warmup] - 0.5
-        vrect(fig, x[0], end, task_text("series.train_part", lang))
+        vrect(fig, x[0], end, text("series.train_part", lang))
     if dates is None:
-        return style(fig, title, task_text("series.pred_axis_x", lang), column)
+        return style(fig, title, text("series.pred_axis_x", lang), column)
     fig.update_xaxes(type="date")  # ISO text is time, not categories
-    return style(fig, title, task_text("series.pred_axis_date", lang), column)
+    return style(fig, title, text("series.pred_axis_date", lang), column)

@@ -20,7 +20,7 @@ from importlib import resources
 
 import numpy as np
 
-from explorer.datastore import MAX_DATA_BYTES, DataError, decode_text
+from explorer.tasks.datastore import MAX_DATA_BYTES, DataError, decode_text
 
 MAX_VOCAB = 128  # the most frequent characters; the rest become UNKNOWN
 UNKNOWN = "\ufffd"  # the replacement character stands for every rarer one
@@ -82,7 +82,7 @@ def make_corpus(text: str, name: str = "text") -> Corpus:
 
 
 def decode_upload(raw: bytes, max_bytes: int = MAX_DATA_BYTES) -> str:
-    """An uploaded text file -> str (UTF-8 only; see explorer.datastore.decode_text), with
+    """An uploaded text file -> str (UTF-8 only; see explorer.tasks.datastore.decode_text), with
     Windows line ends made plain, as a model of text should see them."""
     return decode_text(raw, max_bytes).replace("\r\n", "\n").replace("\r", "\n")
 

@@ -18,8 +18,8 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-from explorer.analysis import Predictions
-from explorer.models import RecurrentModel
+from explorer.engine.analysis import Predictions
+from explorer.engine.models import RecurrentModel
 from explorer.tasks import CharsTask, SeriesTask
 
 SHOW_BEFORE = 150  # series values shown before the train/validation split

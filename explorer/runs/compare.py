@@ -8,7 +8,7 @@ alone, unless the knob is the seed.
 
 Workers are separate processes started with "spawn" (fork would copy a server's threads
 and locks mid-flight), at most os.cpu_count() of them, each with one torch thread. They
-take variants from a queue, train, save each run folder (explorer/bundle.py) and report
+take variants from a queue, train, save each run folder (explorer/runs/bundle.py) and report
 progress through a second queue; a monitor thread in the parent reads it. Results come back
 through the folder on disk, as a saved run would. Each variant has a cancel Event that its
 worker checks between steps.
@@ -38,12 +38,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from explorer.config import ConfigError, RunConfig, field_spec
-from explorer.runs import new_run_folder
+from explorer.runs.folders import new_run_folder
 
 if TYPE_CHECKING:  # the command line imports this module before torch: keep it light
     import pandas as pd
 
-    from explorer.history import History
+    from explorer.engine.history import History
 
 log = logging.getLogger(__name__)
 
@@ -203,7 +203,7 @@ def _worker(tasks, events, cancels, parent_pid: int) -> None:
             return
         index, config_json, folder, data = item
         if data is not None:
-            from explorer.datastore import STORE
+            from explorer.tasks.datastore import STORE
 
             STORE.put(*data)
         try:
@@ -213,8 +213,8 @@ def _worker(tasks, events, cancels, parent_pid: int) -> None:
 
 
 def _train_variant(index, config_json, folder, events, cancel, parent_pid) -> None:
-    from explorer.bundle import save_run
-    from explorer.training import Trainer
+    from explorer.runs.bundle import save_run
+    from explorer.engine.training import Trainer
 
     if cancel.is_set():
         events.put(("done", index, "cancelled", "Cancelled before it started.", None))
@@ -284,9 +284,9 @@ class Entry:
 
 
 def load_entry(folder: Path, label: str | None = None) -> Entry:
-    """A saved run folder (validated by explorer.bundle) as an Entry, labelled by its
+    """A saved run folder (validated by explorer.runs.bundle) as an Entry, labelled by its
     folder name unless told otherwise."""
-    from explorer.bundle import history_of, load_run
+    from explorer.runs.bundle import history_of, load_run
 
     loaded = load_run(Path(folder))
     status = str(loaded.summary.get("status", "saved"))
@@ -547,7 +547,7 @@ class Comparison:
 
 def _data_payload(config: RunConfig) -> tuple[str, bytes] | None:
     """(name, bytes) of the user's data a variant trains on, for its worker process."""
-    from explorer.datasource import data_file
+    from explorer.tasks.datasource import data_file
 
     data = data_file(config)
     return None if data is None else (data.name, data.raw)
@@ -718,8 +718,8 @@ SHARED = SharedComparisons()
 def run_sequential(variants: Sequence[Variant], out_dir: Path) -> list[Entry]:
     """The same variants one after another in this process: the reference the parallel
     result must equal, and the benchmark's baseline."""
-    from explorer.bundle import save_run
-    from explorer.training import Trainer
+    from explorer.runs.bundle import save_run
+    from explorer.engine.training import Trainer
 
     entries = []
     for v in variants:
@@ -749,7 +749,7 @@ def steps_to_target(history: History, target: float) -> int | None:
     """The first step whose validation loss is at or below target (validation: the batch
     loss is too noisy to call a threshold crossed); None when never.
 
-    >>> from explorer.history import History
+    >>> from explorer.engine.history import History
     >>> h = History(val_steps=[1, 10, 20], val_losses=[0.2, 0.05, 0.01])
     >>> steps_to_target(h, 0.05), steps_to_target(h, 0.001)
     (10, None)
@@ -823,7 +823,7 @@ def results_table(entries: Sequence[Entry], target: float) -> pd.DataFrame:
 def comparison_entries(comparison: Comparison) -> list[Entry]:
     """Every variant in order: its loaded run, or (cancelled before a step, failed) an
     empty history with its status, so the table still has a row for it."""
-    from explorer.history import History
+    from explorer.engine.history import History
 
     loaded = {e.label: e for e in comparison.results()}
     return [

@@ -2,7 +2,7 @@
 
 config.data == "" means the built-in data (the example series that ships with the app,
 or prose from scikit-learn's dataset descriptions); otherwise it is a content key looked
-up in explorer.datastore. Parsing is cached per key: a key names immutable bytes, so
+up in explorer.tasks.datastore. Parsing is cached per key: a key names immutable bytes, so
 its table or corpus never changes. No torch here: the command line and the sidebar
 check data before any model exists.
 
@@ -20,8 +20,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from explorer.config import RunConfig
-from explorer.datastore import DataError, DataFile, lookup
-from explorer.series_data import (
+from explorer.i18n import text
+from explorer.tasks.datastore import DataError, DataFile, lookup
+from explorer.tasks.series_data import (
     SeriesTable,
     Windowing,
     column_values,
@@ -29,8 +30,7 @@ from explorer.series_data import (
     parse_csv,
     windowing,
 )
-from explorer.text_data import Corpus, builtin_corpus, decode_upload, make_corpus
-from explorer.texts_tasks import task_text
+from explorer.tasks.text_data import Corpus, builtin_corpus, decode_upload, make_corpus
 
 DATA_SUFFIX = {"series": "csv", "chars": "txt"}  # a run folder keeps data.csv or data.txt
 
@@ -105,10 +105,10 @@ def data_name(config: RunConfig, lang: str = "en") -> str:
     """What to call the config's data on screen: the uploaded file's name, or a
     description of the built-in data in the page's language."""
     if config.task == "series":
-        return series_table(config.data)[0] or task_text("data.example_name", lang)
+        return series_table(config.data)[0] or text("data.example_name", lang)
     if config.task == "chars":
         corpus = text_corpus(config.data)
         if not config.data:
-            return task_text("data.builtin_text_name", lang, chars=len(corpus.text))
+            return text("data.builtin_text_name", lang, chars=len(corpus.text))
         return corpus.name
     return ""

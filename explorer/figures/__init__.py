@@ -13,9 +13,9 @@ import numpy as np
 import plotly.graph_objects as go
 import plotly.io as pio
 
-from explorer.analysis import PCAResult, Predictions
-from explorer.history import History
-from explorer.texts import text
+from explorer.engine.analysis import PCAResult, Predictions
+from explorer.engine.history import History
+from explorer.i18n import text
 
 MAX_POINTS = 600  # per line trace
 MAX_ROWS = 240  # per heatmap

@@ -4,7 +4,7 @@ The UI never touches the trainer: it calls start/pause/resume/step_once/stop and
 `snapshot()`, an immutable copy published by the thread (at most ~20 times a second, and
 at every change of state). The thread never imports or calls the UI.
 
-A run shares the server with a classroom's other runs (explorer.scheduler): it waits for a
+A run shares the server with a classroom's other runs (explorer.runs.scheduler): it waits for a
 place in the server's queue before it trains ("queued", with its position) and computes
 each step in a fair turn. When nobody has read a snapshot for `idle_timeout` seconds (a
 closed or long-hidden tab) a training run pauses, and a paused thread ends: a closed tab
@@ -23,14 +23,14 @@ from pathlib import Path
 
 import torch
 
-from explorer.analysis import Predictions
-from explorer.analysis import predictions as task_predictions
+from explorer.engine.analysis import Predictions
+from explorer.engine.analysis import predictions as task_predictions
 from explorer.config import RunConfig
-from explorer.history import History
-from explorer.models import build_model
-from explorer.scheduler import GATE, QUEUE, FairGate, RunQueue
+from explorer.engine.history import History
+from explorer.engine.models import build_model
+from explorer.runs.scheduler import GATE, QUEUE, FairGate, RunQueue
 from explorer.tasks import make_task
-from explorer.training import Trainer
+from explorer.engine.training import Trainer
 
 log = logging.getLogger(__name__)
 
@@ -94,7 +94,7 @@ class LiveRun:
     ) -> None:
         """runs_dir: where the thread saves the run once it completes, diverges or is
         stopped after at least one step; None (the default, for tests) saves nothing.
-        queue, gate: the server's (explorer.scheduler), unless a test brings its own."""
+        queue, gate: the server's (explorer.runs.scheduler), unless a test brings its own."""
         self.config = config
         self.idle_timeout = idle_timeout
         self.runs_dir = runs_dir
@@ -152,8 +152,8 @@ class LiveRun:
 
     @classmethod
     def from_folder(cls, folder: Path) -> LiveRun:
-        """A saved run folder (validated by explorer.bundle) as a finished run."""
-        from explorer.bundle import history_of, load_run
+        """A saved run folder (validated by explorer.runs.bundle) as a finished run."""
+        from explorer.runs.bundle import history_of, load_run
 
         loaded = load_run(folder)
         task = make_task(loaded.config)
@@ -299,7 +299,7 @@ class LiveRun:
     def save(self, folder: Path) -> Path:
         """Write the run folder; waits for the step in progress, so it is consistent. A
         finished run without a trainer (LiveRun.finished) copies the folder it came from."""
-        from explorer.bundle import KNOWN_FILES, save_run
+        from explorer.runs.bundle import KNOWN_FILES, save_run
 
         with self._train_lock:
             if self._trainer is None:
@@ -415,8 +415,8 @@ class LiveRun:
             state, message = self._state, self._message
         if state not in ("completed", "diverged", "stopped"):
             return
-        from explorer.bundle import save_run
-        from explorer.runs import new_run_folder
+        from explorer.runs.bundle import save_run
+        from explorer.runs.folders import new_run_folder
 
         try:
             with self._train_lock:

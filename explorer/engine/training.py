@@ -17,9 +17,9 @@ import torch
 from torch import nn
 
 from explorer.config import RunConfig
-from explorer.history import HiddenRecord, History, StepRecord
-from explorer.models import RecurrentModel, build_model
-from explorer.probes import (
+from explorer.engine.history import HiddenRecord, History, StepRecord
+from explorer.engine.models import RecurrentModel, build_model
+from explorer.engine.probes import (
     ProbeRecord,
     SpectrumRecord,
     global_grad_norm,

@@ -7,7 +7,7 @@
     predictions.csv   sine and series tasks: truth, one-step and free-running predictions
                       (a series' in its own units; t is its row, date its date if it has one)
     model.pt          the weights (a state_dict of plain tensors)
-    summary.json      the headline numbers (explorer.analysis.run_summary)
+    summary.json      the headline numbers (explorer.engine.analysis.run_summary)
     data.csv          series with a user's data: the very bytes trained on; config.json
     data.txt          (chars) names them by their SHA-256, checked on loading
     samples.txt       chars: text sampled at a few temperatures
@@ -33,16 +33,16 @@ import numpy as np
 import pandas as pd
 import torch
 
-from explorer.analysis import hidden_pca, predictions, run_summary
+from explorer.engine.analysis import hidden_pca, predictions, run_summary
 from explorer.config import ConfigError, RunConfig
-from explorer.datasource import DATA_SUFFIX, data_file
-from explorer.datastore import MAX_DATA_BYTES, STORE, DataError, content_key, short_key
-from explorer.history import HiddenRecord, History, StepRecord
-from explorer.models import build_model
-from explorer.probes import ProbeRecord, SpectrumRecord
-from explorer.series_data import date_strings
+from explorer.tasks.datasource import DATA_SUFFIX, data_file
+from explorer.tasks.datastore import MAX_DATA_BYTES, STORE, DataError, content_key, short_key
+from explorer.engine.history import HiddenRecord, History, StepRecord
+from explorer.engine.models import build_model
+from explorer.engine.probes import ProbeRecord, SpectrumRecord
+from explorer.tasks.series_data import date_strings
 from explorer.tasks import make_task
-from explorer.training import HIDDEN_SNAPSHOTS, Trainer
+from explorer.engine.training import HIDDEN_SNAPSHOTS, Trainer
 
 REQUIRED_FILES = (
     "config.json",
@@ -119,7 +119,7 @@ def save_run(folder: Path, trainer: Trainer) -> Path:
     if (data := data_file(trainer.config)) is not None:
         (folder / f"data.{DATA_SUFFIX[trainer.config.task]}").write_bytes(data.raw)
     if trainer.task.kind == "language":
-        from explorer.task_analysis import samples_text
+        from explorer.tasks.analysis import samples_text
 
         samples = samples_text(trainer.model, trainer.task, trainer.config.seed)  # type: ignore[arg-type]
         (folder / "samples.txt").write_text(samples, encoding="utf-8")

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from explorer.probes import ProbeRecord, SpectrumRecord
+from explorer.engine.probes import ProbeRecord, SpectrumRecord
 
 # Hidden-state snapshots are the bulky part of a history: (P, T, H) floats each.
 HIDDEN_BYTES_BUDGET = 16 * 2**20

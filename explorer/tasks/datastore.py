@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from explorer.texts_tasks import task_text
+from explorer.i18n import text
 
 MAX_DATA_BYTES = 2 * 2**20  # per upload or --data file: a series or a text, not a dataset
 STORE_BYTES = 64 * 2**20  # the store forgets the least recently used data beyond this
@@ -36,14 +36,14 @@ NAME_CHARS = 80  # a display name is cut to this
 
 
 class DataError(ValueError):
-    """Data that cannot be used; `code` names the problem (a key of explorer.texts_tasks,
+    """Data that cannot be used; `code` names the problem (a key of explorer.i18n,
     "error.<code>") and `values` fill in its message, so a UI can show it in its own
     language. str(error) is the English sentence."""
 
     def __init__(self, code: str, **values: Any) -> None:
         self.code = code
         self.values = values
-        super().__init__(task_text(f"error.{code}", **values))
+        super().__init__(text(f"error.{code}", **values))
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@
   would give only the direct path from the head, the wrong number.) The vanilla RNN's
   steps are recorded by autograd; a GRU or LSTM layer is one autograd Function
   (GRULayer, LSTMLayer) whose backward through time is written out, at about the fused
-  layer's cost: that is what lets a probed step train the model (explorer/training.py).
+  layer's cost: that is what lets a probed step train the model (explorer/engine/training.py).
 
 Both paths give the same outputs and parameter gradients (tests/test_models.py). All
 tensors are time-major: x is (T, B, F).

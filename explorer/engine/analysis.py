@@ -19,12 +19,12 @@ import numpy as np
 import pandas as pd
 import torch
 
-from explorer.models import RecurrentModel
-from explorer.probes import step_jacobian_norms
+from explorer.engine.models import RecurrentModel
+from explorer.engine.probes import step_jacobian_norms
 from explorer.tasks import SINE_DT, Task
 
 if TYPE_CHECKING:
-    from explorer.training import Trainer
+    from explorer.engine.training import Trainer
 
 SINE_TASKS = frozenset({"sine_next", "sine_window"})
 SINE_NEXT_PHASE = 0.3  # the fixed phase of the sine_next demonstration segment
@@ -82,7 +82,7 @@ def predictions(model: RecurrentModel, task: Task) -> Predictions | None:
     """The predictions a page draws against the truth: the sine tasks' and the user's
     series (in its own units); None for tasks that predict no curve."""
     if task.name == "series":
-        from explorer.task_analysis import series_predictions  # it imports this module
+        from explorer.tasks.analysis import series_predictions  # it imports this module
 
         return series_predictions(model, task)  # type: ignore[arg-type]
     return sine_predictions(model, task)
@@ -194,7 +194,7 @@ def _task_summary(trainer: Trainer) -> dict[str, Any]:
     if kind == "language":
         out["loss_unit"] = "bits per character"
     if name in ("series", "chars"):
-        from explorer.datasource import data_name
+        from explorer.tasks.datasource import data_name
 
         out["data_name"] = data_name(trainer.config)
     if name == "series":

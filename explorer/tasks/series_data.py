@@ -32,7 +32,7 @@ from importlib import resources
 import numpy as np
 import pandas as pd
 
-from explorer.datastore import MAX_DATA_BYTES, DataError, decode_text
+from explorer.tasks.datastore import MAX_DATA_BYTES, DataError, decode_text
 
 MAX_ROWS = 100_000  # one value per row: a long daily series is ~10k rows
 MIN_WINDOWS = 10  # windows beyond the window itself: 8 to train, 2 to validate

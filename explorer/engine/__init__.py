@@ -1,0 +1,1 @@
+"""The maths: models with a probed path, probes, training, the history, analysis."""
