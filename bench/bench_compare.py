@@ -28,7 +28,8 @@ import torch
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from explorer.config import RunConfig
-from explorer.runs.compare import Comparison, make_variants, run_sequential
+from explorer.runs.compare import Comparison, run_sequential
+from explorer.runs.variants import make_variants
 
 BASE = RunConfig(task="adding", seq_len=50, hidden=32, batch=32, clip="norm", clip_value=1.0)
 VARY = {"cell": ["rnn", "gru"], "lr": ["0.01", "0.001"]}

@@ -35,12 +35,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 from explorer.config import DATA_TASKS, ConfigError, RunConfig
-from explorer.runs.compare import KNOBS, CompareError, make_variants, parse_vary
 from explorer.runs.folders import RUNS_ENV, group_name, run_name, runs_dir
+from explorer.runs.variants import KNOBS, CompareError, make_variants, parse_vary
 
 if TYPE_CHECKING:  # torch takes seconds to import: argument errors answer before it
     from explorer.engine.training import Trainer
-    from explorer.runs.compare import Variant, VariantState
+    from explorer.runs.entries import VariantState
+    from explorer.runs.variants import Variant
 
 EXIT_OK, EXIT_USAGE, EXIT_INTERRUPTED = 0, 2, 130
 MAX_THREADS = 64
@@ -262,7 +263,7 @@ def _vary(texts: list[str]) -> dict[str, list[str]]:
 def _target(text: str | None, config: RunConfig) -> float:
     """--target-loss, or a tenth of the baseline (needs the task, so torch: after parsing)."""
     if text is None:
-        from explorer.runs.compare import default_target
+        from explorer.runs.table import default_target
 
         return default_target(config)
     try:
@@ -524,7 +525,8 @@ class CompareProgress:
 def compare(variants: list[Variant], folder: Path, workers: int, target: float) -> int:
     """Train the variants in parallel, write comparison.csv, print the table. Ctrl-C
     cancels every variant after its current step (the runs so far are saved): exit 130."""
-    from explorer.runs.compare import Comparison, comparison_entries, results_table, table_for_csv
+    from explorer.runs.compare import Comparison
+    from explorer.runs.table import comparison_entries, results_table, table_for_csv
 
     comparison = Comparison(variants, folder, workers=workers, idle_timeout=None)
     progress = CompareProgress(variants, sys.stderr)

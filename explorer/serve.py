@@ -296,7 +296,7 @@ def main(argv: list[str] | None = None) -> int:
     if haproxy is None:
         print(INSTALL_HINT, file=sys.stderr)
         processes = 1
-    from explorer.runs.compare import default_worker_slots
+    from explorer.runs.slots import default_worker_slots
 
     env = process_shares(processes, cores, default_worker_slots())
     if args.runs_dir:

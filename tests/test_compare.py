@@ -30,23 +30,17 @@ from explorer.config import ConfigError, RunConfig
 from explorer.engine.models import build_model
 from explorer.figures import compare as compare_figures
 from explorer.runs.bundle import load_history, save_run, zip_run
-from explorer.runs.compare import (
-    COMPARISONS,
-    MAX_VARIANTS,
-    CompareError,
-    Comparison,
-    Entry,
-    SharedComparisons,
-    VariantState,
-    WorkerSlots,
-    comparison_key,
+from explorer.runs.compare import COMPARISONS, Comparison
+from explorer.runs.entries import Entry, VariantState
+from explorer.runs.live import REGISTRY
+from explorer.runs.slots import SharedComparisons, WorkerSlots
+from explorer.runs.table import (
     estimate_seconds_left,
-    make_variants,
     results_table,
     shared_baseline,
     steps_to_target,
 )
-from explorer.runs.live import REGISTRY
+from explorer.runs.variants import MAX_VARIANTS, CompareError, comparison_key, make_variants
 from explorer.tasks import make_task
 
 ROOT = Path(__file__).resolve().parents[1]

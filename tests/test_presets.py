@@ -17,7 +17,7 @@ from explorer.engine.analysis import sine_predictions
 from explorer.engine.training import Trainer
 from explorer.i18n import TEXTS
 from explorer.presets import NARRATIVE, PRESETS, Preset, preset_from_query
-from explorer.runs.compare import make_variants
+from explorer.runs.variants import make_variants
 
 FAST_SEEDS = (0, 1, 2)
 SEEDS = [pytest.param(s, marks=() if s in FAST_SEEDS else pytest.mark.slow) for s in range(10)]

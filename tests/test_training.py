@@ -15,8 +15,8 @@ from hypothesis import strategies as st
 from test_models import manual_unroll
 from torch import nn
 
-from explorer.engine import history as history_module
 from explorer.config import RunConfig
+from explorer.engine import history as history_module
 from explorer.engine.history import HiddenRecord, History
 from explorer.engine.probes import ProbeRecord
 from explorer.engine.training import Trainer, clip_gradients

@@ -18,7 +18,7 @@ import streamlit as st
 from explorer.config import RunConfig
 from explorer.i18n import text as text_in
 from explorer.presets import PRESETS, TRAIN_PAGE, Preset, preset_from_query
-from explorer.runs.compare import knob_values
+from explorer.runs.variants import knob_values
 from ui import i18n
 from ui.i18n import t as text
 

@@ -14,9 +14,11 @@ import streamlit as st
 from explorer.config import RunConfig
 from explorer.engine.training import warm_up
 from explorer.runs import folders as runs
-from explorer.runs.compare import SHARED, SLOTS, Comparison, Variant, comparison_key
+from explorer.runs.compare import Comparison
 from explorer.runs.live import FINISHED, LiveRun, Snapshot
 from explorer.runs.scheduler import GATE, default_max_work, too_heavy
+from explorer.runs.slots import SHARED, SLOTS
+from explorer.runs.variants import Variant, comparison_key
 from ui import janitor
 
 RUN_KEY = "live_run"

@@ -13,21 +13,17 @@ from explorer.figures import compare as compare_figures
 from explorer.i18n import TEXTS, text
 from explorer.runs import folders as runs
 from explorer.runs.bundle import BundleError, zip_run
-from explorer.runs.compare import (
+from explorer.runs.compare import Comparison
+from explorer.runs.entries import Entry, load_entry
+from explorer.runs.slots import SHARED
+from explorer.runs.table import default_target, results_table, shared_baseline, varied_fields
+from explorer.runs.variants import (
     KNOBS,
-    SHARED,
     CompareError,
-    Comparison,
-    Entry,
-    default_target,
     format_value,
     knob_values,
-    load_entry,
     make_variants,
-    results_table,
-    shared_baseline,
     suggested_values,
-    varied_fields,
 )
 from ui import classroom, i18n, session, widgets
 from ui.i18n import t

@@ -25,7 +25,7 @@ from explorer.figures import (
     thin,
 )
 from explorer.i18n import text
-from explorer.runs.compare import Entry
+from explorer.runs.entries import Entry
 
 GRID_COLUMNS = 3
 PANEL_ROWS = 80  # probe steps per heatmap panel: 12 panels stay a few hundred kB

@@ -33,16 +33,16 @@ import numpy as np
 import pandas as pd
 import torch
 
-from explorer.engine.analysis import hidden_pca, predictions, run_summary
 from explorer.config import ConfigError, RunConfig
-from explorer.tasks.datasource import DATA_SUFFIX, data_file
-from explorer.tasks.datastore import MAX_DATA_BYTES, STORE, DataError, content_key, short_key
+from explorer.engine.analysis import hidden_pca, predictions, run_summary
 from explorer.engine.history import HiddenRecord, History, StepRecord
 from explorer.engine.models import build_model
 from explorer.engine.probes import ProbeRecord, SpectrumRecord
-from explorer.tasks.series_data import date_strings
-from explorer.tasks import make_task
 from explorer.engine.training import HIDDEN_SNAPSHOTS, Trainer
+from explorer.tasks import make_task
+from explorer.tasks.datasource import DATA_SUFFIX, data_file
+from explorer.tasks.datastore import MAX_DATA_BYTES, STORE, DataError, content_key, short_key
+from explorer.tasks.series_data import date_strings
 
 REQUIRED_FILES = (
     "config.json",

@@ -23,14 +23,14 @@ from pathlib import Path
 
 import torch
 
+from explorer.config import RunConfig
 from explorer.engine.analysis import Predictions
 from explorer.engine.analysis import predictions as task_predictions
-from explorer.config import RunConfig
 from explorer.engine.history import History
 from explorer.engine.models import build_model
+from explorer.engine.training import Trainer
 from explorer.runs.scheduler import GATE, QUEUE, FairGate, RunQueue
 from explorer.tasks import make_task
-from explorer.engine.training import Trainer
 
 log = logging.getLogger(__name__)
 
