@@ -19,14 +19,8 @@ from explorer.config import RunConfig
 from explorer.engine.analysis import hidden_pca, run_summary
 from explorer.engine.models import build_model
 from explorer.engine.training import Trainer
-from explorer.runs.bundle import (
-    REQUIRED_FILES,
-    BundleError,
-    load_run,
-    load_zip,
-    save_run,
-    zip_run,
-)
+from explorer.runs.bundle import REQUIRED_FILES, BundleError, load_run, save_run
+from explorer.runs.zipped import load_zip, zip_run
 from explorer.tasks import make_task
 
 

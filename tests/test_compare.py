@@ -29,7 +29,7 @@ from explorer import cli
 from explorer.config import ConfigError, RunConfig
 from explorer.engine.models import build_model
 from explorer.figures import compare as compare_figures
-from explorer.runs.bundle import load_history, save_run, zip_run
+from explorer.runs.bundle import load_history, save_run
 from explorer.runs.compare import COMPARISONS, Comparison
 from explorer.runs.entries import Entry, VariantState
 from explorer.runs.live import REGISTRY
@@ -41,6 +41,7 @@ from explorer.runs.table import (
     steps_to_target,
 )
 from explorer.runs.variants import MAX_VARIANTS, CompareError, comparison_key, make_variants
+from explorer.runs.zipped import zip_run
 from explorer.tasks import make_task
 
 ROOT = Path(__file__).resolve().parents[1]

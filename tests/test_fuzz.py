@@ -20,7 +20,8 @@ from hypothesis import strategies as st
 from explorer.cli import UsageError, build_parser, resolve_config
 from explorer.config import ConfigError, RunConfig
 from explorer.engine.training import Trainer
-from explorer.runs.bundle import BundleError, load_zip, save_run, zip_run
+from explorer.runs.bundle import BundleError, save_run
+from explorer.runs.zipped import load_zip, zip_run
 
 FIELDS = list(RunConfig().to_dict())
 FUZZ = settings(

@@ -17,7 +17,7 @@ import torch
 import torch.nn.functional as F
 from test_models import data, make_model
 
-import explorer.engine.models
+import explorer.engine.gated
 from explorer.config import RunConfig
 from explorer.engine.models import GRULayer, LSTMLayer
 from explorer.engine.probes import timestep_grad_norms
@@ -32,7 +32,7 @@ CHUNKS = [0, 1, 2, 3]  # steps per chunk of the layers' buffers (0: the default,
 def chunk(request, monkeypatch) -> int:
     """Time cut into chunks of this many steps (the default fits all T of these tests)."""
     if request.param:
-        monkeypatch.setattr(explorer.engine.models, "CHUNK_ELEMENTS", request.param * B * H)
+        monkeypatch.setattr(explorer.engine.gated, "CHUNK_ELEMENTS", request.param * B * H)
     return request.param
 
 
@@ -188,8 +188,8 @@ def test_gradient_reaches_a_given_state_and_the_inputs(cell: str, layers: int) -
 def test_models_agree_with_their_buffers_in_chunks(cell, layers, tbptt, monkeypatch) -> None:
     """test_models' two central checks again with time cut into chunks of 2 steps (its
     batches of 3 x hidden 4), so that a chunk boundary falls inside every sequence."""
-    monkeypatch.setattr(explorer.engine.models, "CHUNK_ELEMENTS", 2 * 3 * 4)
-    assert explorer.engine.models._chunks(7, 3, 4) == [(0, 2), (2, 4), (4, 6), (6, 7)]
+    monkeypatch.setattr(explorer.engine.gated, "CHUNK_ELEMENTS", 2 * 3 * 4)
+    assert explorer.engine.gated._chunks(7, 3, 4) == [(0, 2), (2, 4), (4, 6), (6, 7)]
     test_models.test_fused_unrolled_and_manual_agree(cell, layers, tbptt, "every")
     test_models.test_eps_grad_matches_autograd_through_manual_unroll(cell, layers, tbptt)
 

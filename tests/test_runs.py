@@ -16,8 +16,9 @@ from test_bundle import _members, _trained, _zip
 from explorer.config import RunConfig
 from explorer.engine.training import Trainer
 from explorer.runs import folders as runs
-from explorer.runs.bundle import BundleError, load_history, save_run, zip_run
+from explorer.runs.bundle import BundleError, load_history, save_run
 from explorer.runs.live import REGISTRY, LiveRun
+from explorer.runs.zipped import zip_run
 
 TINY = RunConfig(task="adding", seq_len=10, hidden=8, batch=8, steps=24, val_every=5)
 

@@ -14,10 +14,11 @@ import pytest
 from explorer import cli
 from explorer.config import RunConfig
 from explorer.engine.training import Trainer
-from explorer.runs.bundle import BundleError, load_run, load_zip, save_run, zip_run
+from explorer.runs.bundle import BundleError, load_run, save_run
 from explorer.runs.compare import Comparison
 from explorer.runs.live import LiveRun
 from explorer.runs.variants import make_variants
+from explorer.runs.zipped import load_zip, zip_run
 from explorer.tasks.datastore import STORE, content_key
 
 TINY = ["--hidden", "8", "--steps", "12", "--batch", "8"]

@@ -12,7 +12,8 @@ from explorer.config import ConfigError, RunConfig
 from explorer.figures import compare as compare_figures
 from explorer.i18n import TEXTS, text
 from explorer.runs import folders as runs
-from explorer.runs.bundle import BundleError, zip_run
+from explorer.runs.bundle import BundleError
+from explorer.runs.zipped import zip_run
 from explorer.runs.compare import Comparison
 from explorer.runs.entries import Entry, load_entry
 from explorer.runs.slots import SHARED

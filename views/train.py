@@ -7,7 +7,7 @@ import streamlit as st
 
 from explorer import figures
 from explorer.engine.history import History
-from explorer.runs.bundle import zip_run
+from explorer.runs.zipped import zip_run
 from explorer.runs.live import Snapshot
 from ui import i18n, session, task_panels, widgets
 from ui.i18n import t

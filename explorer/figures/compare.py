@@ -15,7 +15,7 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from explorer.figures import (
+from explorer.figures.style import (
     PALETTE,
     baseline_line,
     empty,

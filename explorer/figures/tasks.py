@@ -16,20 +16,19 @@ import plotly.graph_objects as go
 
 from explorer.engine.analysis import PCAResult, Predictions
 from explorer.engine.history import History
-from explorer.figures import (
+from explorer.figures.style import (
     COLORS,
     PALETTE,
     baseline_line,
     empty,
     floored,
     log_axis_labels,
-    loss_figure,
     style,
     thin,
-    train_val_figure,
     vline,
     vrect,
 )
+from explorer.figures.training import loss_figure, train_val_figure
 from explorer.i18n import text
 from explorer.tasks.series_data import date_strings
 

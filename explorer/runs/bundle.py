@@ -19,27 +19,31 @@ refuses pickled code. Every refusal is a BundleError with a one-line message.
 
 from __future__ import annotations
 
-import io
 import json
 import math
-import re
-import tempfile
-import zipfile
 from dataclasses import dataclass, field
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 import torch
 
-from explorer.config import ConfigError, RunConfig
+from explorer.config import RunConfig
 from explorer.engine.analysis import hidden_pca, predictions, run_summary
 from explorer.engine.history import HiddenRecord, History, StepRecord
-from explorer.engine.models import build_model
 from explorer.engine.probes import ProbeRecord, SpectrumRecord
 from explorer.engine.training import HIDDEN_SNAPSHOTS, Trainer
-from explorer.tasks import make_task
+from explorer.runs.readers import (
+    BundleError,
+    mib,
+    one_line,
+    read_config,
+    read_csv,
+    read_json,
+    read_npz,
+    read_weights,
+)
 from explorer.tasks.datasource import DATA_SUFFIX, data_file
 from explorer.tasks.datastore import MAX_DATA_BYTES, STORE, DataError, content_key, short_key
 from explorer.tasks.series_data import date_strings
@@ -73,11 +77,6 @@ GRADFLOW_KEYS = (
     "spectral_radius",
     "sigma_max",
 )
-UNPACK_FACTOR = 4  # unpacked bytes allowed per byte of max_bytes: zip-bomb guard
-
-
-class BundleError(ValueError):
-    """A run folder or zip that cannot be loaded; the message says what is wrong."""
 
 
 @dataclass(frozen=True)
@@ -166,17 +165,6 @@ def _stack(rows: list[np.ndarray], T: int) -> np.ndarray:
     return np.stack(rows).astype(np.float64) if rows else np.zeros((0, T))
 
 
-def zip_run(folder: Path) -> bytes:
-    """The run folder as a zip archive in memory, its files under one folder name."""
-    folder = Path(folder)
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name in sorted(KNOWN_FILES):
-            if (folder / name).is_file():
-                archive.write(folder / name, f"{folder.name or 'run'}/{name}")
-    return buffer.getvalue()
-
-
 # -- loading -----------------------------------------------------------------------------
 def load_run(folder: Path) -> LoadedRun:
     """Read and validate a run folder; BundleError says what is wrong."""
@@ -188,19 +176,19 @@ def load_run(folder: Path) -> LoadedRun:
         raise BundleError(
             f"missing {', '.join(missing)} (a run folder needs all of {', '.join(REQUIRED_FILES)})"
         )
-    config = _load_config(folder / "config.json")
-    metrics = _load_csv(folder / "metrics.csv", METRIC_COLUMNS)
-    summary = _load_json(folder / "summary.json")
-    gradflow = _load_npz(folder / "gradflow.npz", GRADFLOW_KEYS)
-    hidden = _load_npz(folder / "hidden.npz", ("steps", "states"))
+    config = read_config(folder / "config.json")
+    metrics = read_csv(folder / "metrics.csv", METRIC_COLUMNS)
+    summary = read_json(folder / "summary.json")
+    gradflow = read_npz(folder / "gradflow.npz", GRADFLOW_KEYS)
+    hidden = read_npz(folder / "hidden.npz", ("steps", "states"))
     _load_data(folder, config, summary)
     try:
-        state_dict = _load_weights(folder / "model.pt", config)
+        state_dict = read_weights(folder / "model.pt", config)
     except DataError as exc:  # the task cannot use the data (kept, but e.g. too short)
-        raise BundleError(f"data: {_one_line(exc)}") from None
+        raise BundleError(f"data: {one_line(exc)}") from None
     predictions = None
     if (folder / "predictions.csv").is_file():
-        predictions = _load_csv(
+        predictions = read_csv(
             folder / "predictions.csv", ("t", "truth", "one_step", "free_running")
         )
     return LoadedRun(config, metrics, summary, gradflow, state_dict, hidden, predictions)
@@ -216,43 +204,11 @@ def _load_data(folder: Path, config: RunConfig, summary: dict[str, Any]) -> None
     if not path.is_file():
         raise BundleError(f"config.json names data {short_key(config.data)} but {name} is missing")
     if path.stat().st_size > MAX_DATA_BYTES:
-        raise BundleError(f"{name}: larger than the {_mib(MAX_DATA_BYTES)} data limit")
+        raise BundleError(f"{name}: larger than the {mib(MAX_DATA_BYTES)} data limit")
     raw = path.read_bytes()
     if content_key(raw) != config.data:
         raise BundleError(f"{name} does not match the data key in config.json (changed?)")
     STORE.put(str(summary.get("data_name") or name), raw)
-
-
-def load_zip(data: bytes, max_bytes: int = 50 * 2**20) -> LoadedRun:
-    """Validate an uploaded zip, unpack it into a temporary folder and load it. Refuses
-    archives over max_bytes (or unpacking to more than UNPACK_FACTOR times that), members
-    with absolute or '..' paths (zip slip), and any file name a run folder does not have."""
-    with tempfile.TemporaryDirectory(prefix="run-") as tmp:
-        return unpack_zip(data, Path(tmp), max_bytes)
-
-
-def unpack_zip(data: bytes, folder: Path, max_bytes: int = 50 * 2**20) -> LoadedRun:
-    """load_zip's checks, unpacking into `folder` (which must exist) to keep the run:
-    only the known file names are written, each at the folder's top level."""
-    if len(data) > max_bytes:
-        raise BundleError(f"the zip is {_mib(len(data))}; the limit is {_mib(max_bytes)}")
-    try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
-    except Exception:  # BadZipFile mostly; damaged headers raise others too
-        raise BundleError("not a zip archive (or a damaged one)") from None
-    with archive:
-        try:
-            files = _check_members(archive.infolist(), max_bytes * UNPACK_FACTOR)
-        except BundleError:
-            raise
-        except Exception as exc:  # a damaged central directory: odd names, sizes, ...
-            raise BundleError(f"damaged zip directory ({_one_line(exc)})") from None
-        for name, info in files.items():
-            try:
-                (Path(folder) / name).write_bytes(archive.read(info))
-            except Exception as exc:  # bad CRC, zlib.error, unsupported method, ...
-                raise BundleError(f"{name}: corrupt zip member ({_one_line(exc)})") from None
-        return load_run(Path(folder))
 
 
 # -- a History back from a folder --------------------------------------------------------
@@ -343,115 +299,3 @@ def _full_row(full: list[np.ndarray] | None, i: int) -> tuple[np.ndarray, ...] |
     if full is None or not np.isfinite(full[0][i]).all():
         return None
     return tuple(np.asarray(d[i], dtype=np.float64) for d in full)
-
-
-def _check_members(infos: list[zipfile.ZipInfo], max_unpacked: int) -> dict[str, zipfile.ZipInfo]:
-    """Map each file's base name to its member; all files must sit in one folder (or at
-    the top) and carry a known name."""
-    files: dict[str, zipfile.ZipInfo] = {}
-    parents = set()
-    total = 0
-    for info in infos:
-        raw = info.filename
-        path = PurePosixPath(raw.replace("\\", "/"))
-        if raw.startswith(("/", "\\")) or re.match(r"^[A-Za-z]:", raw) or ".." in path.parts:
-            raise BundleError(f"unsafe member name {raw!r} in the zip")
-        if info.is_dir():
-            continue
-        if path.name not in KNOWN_FILES:
-            raise BundleError(
-                f"unexpected file {raw!r} in the zip; a run holds only "
-                f"{', '.join(sorted(KNOWN_FILES))}"
-            )
-        if path.name in files:
-            raise BundleError(f"{path.name} appears twice in the zip")
-        total += info.file_size
-        if total > max_unpacked:
-            raise BundleError(f"the zip unpacks to more than {_mib(max_unpacked)}")
-        parents.add(path.parent)
-        files[path.name] = info
-    if len(parents) > 1:
-        raise BundleError("the zip's files are spread over several folders; expected one run")
-    return files
-
-
-def _mib(n: int) -> str:
-    return f"{n / 2**20:.1f} MiB"
-
-
-def _one_line(exc: BaseException) -> str:
-    text = " ".join(str(exc).split())
-    return text if len(text) <= 160 else text[:157] + "..."
-
-
-def _load_config(path: Path) -> RunConfig:
-    try:
-        return RunConfig.from_json(path.read_text())
-    except (ConfigError, UnicodeDecodeError) as exc:
-        raise BundleError(f"config.json: {_one_line(exc)}") from None
-
-
-def _load_json(path: Path) -> dict[str, Any]:
-    try:
-        data = json.loads(path.read_text())
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise BundleError(f"{path.name}: not valid JSON ({_one_line(exc)})") from None
-    if not isinstance(data, dict):
-        raise BundleError(f"{path.name}: expected a JSON object")
-    return data
-
-
-def _load_csv(path: Path, columns: tuple[str, ...]) -> pd.DataFrame:
-    try:
-        frame = pd.read_csv(path)
-    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
-        raise BundleError(f"{path.name}: not a readable CSV ({_one_line(exc)})") from None
-    missing = [c for c in columns if c not in frame.columns]
-    if missing:
-        raise BundleError(f"{path.name}: missing column(s) {', '.join(missing)}")
-    return frame
-
-
-def _load_npz(path: Path, keys: tuple[str, ...]) -> dict[str, np.ndarray]:
-    try:
-        with np.load(path, allow_pickle=False) as npz:
-            arrays = {name: npz[name] for name in npz.files}
-    except (ValueError, OSError, zipfile.BadZipFile, EOFError) as exc:
-        raise BundleError(
-            f"{path.name}: not a readable .npz of plain arrays ({_one_line(exc)})"
-        ) from None
-    missing = [k for k in keys if k not in arrays]
-    if missing:
-        raise BundleError(f"{path.name}: missing array(s) {', '.join(missing)}")
-    return arrays
-
-
-def _load_weights(path: Path, config: RunConfig) -> dict[str, torch.Tensor]:
-    """Plain tensors only (weights_only refuses pickled code), with exactly the names and
-    shapes of the model the config builds."""
-    try:
-        weights = torch.load(path, map_location="cpu", weights_only=True)
-    except Exception as exc:  # the unpickler raises many kinds; all mean "refused"
-        raise BundleError(
-            f"model.pt: refused, not a plain state_dict of tensors ({_one_line(exc)})"
-        ) from None
-    if not isinstance(weights, dict) or not all(
-        isinstance(k, str) and isinstance(v, torch.Tensor) for k, v in weights.items()
-    ):
-        raise BundleError("model.pt: expected a state_dict mapping names to tensors")
-    expected = build_model(config, make_task(config)).state_dict()
-    if set(weights) != set(expected):
-        extra, absent = sorted(set(weights) - set(expected)), sorted(set(expected) - set(weights))
-        raise BundleError(
-            f"model.pt: parameter names do not match a {config.cell} model of "
-            f"{config.layers} layer(s) (unexpected: {extra or 'none'}; missing: {absent or 'none'})"
-        )
-    for name, tensor in expected.items():
-        if not weights[name].is_floating_point():
-            raise BundleError(f"model.pt: {name} holds {weights[name].dtype}, not floats")
-        if weights[name].shape != tensor.shape:
-            raise BundleError(
-                f"model.pt: {name} has shape {tuple(weights[name].shape)}, expected "
-                f"{tuple(tensor.shape)} for hidden={config.hidden}"
-            )
-    return dict(weights)

@@ -32,7 +32,7 @@ import weakref
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from explorer.runs.entries import Entry, VariantState, load_entry
 from explorer.runs.folders import new_run_folder

@@ -211,7 +211,7 @@ def import_zip(data: bytes, root: Path, max_bytes: int | None = None) -> Path:
     """Validate an uploaded bundle (explorer.runs.bundle.unpack_zip: size, zip slip, known
     files, weights_only) and keep it in the runs directory under a generated name.
     BundleError on a bad bundle, and nothing is left behind."""
-    from explorer.runs.bundle import unpack_zip
+    from explorer.runs.zipped import unpack_zip
 
     root = Path(root)
     staging = unique_folder(root, f".upload-{os.getpid()}")

@@ -1,0 +1,1 @@
+"""Runs: their folders and bundles, the live run, the scheduler, comparisons."""
