@@ -234,7 +234,10 @@ def test_run_summary_turns_nan_into_none():
         message="Diverged.",
         step=1,
         history=history,
-        task=SimpleNamespace(baseline_loss=lambda: np.float32(0.5)),
+        task=SimpleNamespace(
+            baseline_loss=lambda: np.float32(0.5),
+            summary=lambda history: {"task": "sine_next", "kind": "regression"},
+        ),
         config=RunConfig(),
     )
     summary = run_summary(trainer)

@@ -14,9 +14,9 @@ from explorer.config import RunConfig
 from explorer.engine.models import build_model
 from explorer.engine.training import Trainer
 from explorer.tasks import CharsTask, make_task
-from explorer.tasks.analysis import sample_text, samples_text
 from explorer.tasks.datasource import chars_corpus, text_corpus
 from explorer.tasks.datastore import STORE, DataError
+from explorer.tasks.sampling import sample_text, samples_text
 from explorer.tasks.text_data import (
     MAX_VOCAB,
     MIN_CHARS,

@@ -16,7 +16,6 @@ from explorer.config import RunConfig
 from explorer.engine.models import build_model
 from explorer.engine.training import Trainer
 from explorer.tasks import SeriesTask, make_task
-from explorer.tasks.analysis import series_predictions
 from explorer.tasks.datasource import series_source
 from explorer.tasks.datastore import (
     MAX_DATA_BYTES,
@@ -26,6 +25,7 @@ from explorer.tasks.datastore import (
     content_key,
     read_file,
 )
+from explorer.tasks.forecast import series_predictions
 from explorer.tasks.series_data import (
     MAX_ROWS,
     MIN_VALUES,

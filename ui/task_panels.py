@@ -18,15 +18,10 @@ from explorer.engine.models import build_model
 from explorer.figures import tasks as task_figures
 from explorer.runs.live import Snapshot
 from explorer.tasks import Task, make_task
-from explorer.tasks.analysis import (
-    GREEDY_BELOW,
-    SeriesBaselines,
-    persistence_curve,
-    sample_text,
-    series_baselines,
-)
 from explorer.tasks.datasource import data_name
 from explorer.tasks.datastore import DataError
+from explorer.tasks.forecast import SeriesBaselines, persistence_curve, series_baselines
+from explorer.tasks.sampling import GREEDY_BELOW, sample_text
 from explorer.tasks.series_data import date_strings
 from ui import i18n, widgets
 from ui.i18n import t

@@ -118,7 +118,7 @@ def save_run(folder: Path, trainer: Trainer) -> Path:
     if (data := data_file(trainer.config)) is not None:
         (folder / f"data.{DATA_SUFFIX[trainer.config.task]}").write_bytes(data.raw)
     if trainer.task.kind == "language":
-        from explorer.tasks.analysis import samples_text
+        from explorer.tasks.sampling import samples_text
 
         samples = samples_text(trainer.model, trainer.task, trainer.config.seed)  # type: ignore[arg-type]
         (folder / "samples.txt").write_text(samples, encoding="utf-8")

@@ -11,13 +11,14 @@ from __future__ import annotations
 import math
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 import torch
 import torch.nn.functional as F
 
 from explorer.config import RunConfig
+from explorer.tasks.predictions import Predictions
 
 Head = Literal["last", "every"]
 Kind = Literal["regression", "classification", "language"]
@@ -106,6 +107,16 @@ class Task(ABC):
         """The fraction classified correctly; None for a task that does not classify."""
         return None
 
+    def predictions(self, model) -> Predictions | None:
+        """The curve a page draws against the truth (sine tasks, a series); None for
+        tasks that predict none. model: callable as model(x, state) -> (y, state)."""
+        return None
+
+    def summary(self, history) -> dict[str, Any]:
+        """What the task adds to a run's headline numbers (summary.json, the command
+        line): its name and kind, and whatever it measures beyond the loss."""
+        return {"task": self.name, "kind": self.kind}
+
     def dates_at(self, rows: np.ndarray) -> np.ndarray | None:
         """The dates of some rows of the data, for a task whose data has them (a series
         from a CSV with a date column); None otherwise."""
@@ -158,8 +169,22 @@ class ClassificationTask(Task):
         with np.errstate(divide="ignore"):
             return float(-np.log(p[self.val_labels]).mean())
 
+    def summary(self, history) -> dict[str, Any]:
+        accuracies = [a for a in history.val_accuracies if math.isfinite(a)]
+        return {
+            **super().summary(history),
+            "final_val_accuracy": finite_or_none(accuracies[-1]) if accuracies else None,
+            "best_val_accuracy": max(accuracies) if accuracies else None,
+            "baseline_accuracy": finite_or_none(self.baseline_accuracy()),
+        }
+
     def baseline_accuracy(self) -> float:
         return float(np.mean(self.val_labels == int(np.argmax(self.class_frequencies()))))
 
     def target_mean(self) -> float:
         return math.nan  # no mean of a class id means anything
+
+
+def finite_or_none(value: float) -> float | None:
+    """A number for JSON: NaN and infinities become None (null)."""
+    return float(value) if math.isfinite(value) else None

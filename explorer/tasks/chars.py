@@ -4,6 +4,8 @@ bits (CE / ln 2), so the loss curve reads in bits per character."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import torch
 import torch.nn.functional as F
@@ -11,7 +13,7 @@ import torch.nn.functional as F
 from explorer.config import RunConfig
 from explorer.i18n import text
 from explorer.tasks.base import _TRAIN, LN2, PROBE_SIZE, VAL_SIZE, Batch, Kind, Task, _rng
-from explorer.tasks.datasource import chars_corpus
+from explorer.tasks.datasource import chars_corpus, data_name
 from explorer.tasks.text_data import unigram_bits
 
 VISIBLE = {" ": "␣", "\n": "↵", "\t": "⇥"}  # how a blank character reads on an axis
@@ -84,3 +86,11 @@ class CharsTask(Task):
 
     def target_mean(self) -> float:
         return float("nan")
+
+    def summary(self, history) -> dict[str, Any]:
+        # the loss is cross-entropy in bits per character (CE / ln 2)
+        return {
+            **super().summary(history),
+            "loss_unit": "bits per character",
+            "data_name": data_name(self.config),
+        }

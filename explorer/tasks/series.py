@@ -1,7 +1,7 @@
 """A user's own series (or the shipped example): each window of T values predicts the
 next, as in the tutorials' stock-price example. The network sees z-scores made with the
 training part's mean and standard deviation; predictions go back to the column's units
-(explorer.tasks.analysis).
+(explorer.tasks.forecast).
 
 Two baselines, both scored like the model (validation MSE over the same windows, in
 normalised units): the training mean, and persistence, "tomorrow = today" (the window's
@@ -11,13 +11,17 @@ the stronger (lower) of the two: baseline_loss()."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import torch
 
 from explorer.config import RunConfig
 from explorer.i18n import text
-from explorer.tasks.base import Batch, Task, _tensor, sample_indices
-from explorer.tasks.datasource import series_source
+from explorer.tasks.base import Batch, Task, _tensor, finite_or_none, sample_indices
+from explorer.tasks.datasource import data_name, series_source
+from explorer.tasks.forecast import series_predictions
+from explorer.tasks.predictions import Predictions
 
 
 class SeriesTask(Task):
@@ -84,3 +88,19 @@ class SeriesTask(Task):
         None when the data has no date column."""
         dates = self.source.table.dates
         return None if dates is None else dates[np.asarray(rows, dtype=np.int64)]
+
+    def predictions(self, model) -> Predictions:
+        return series_predictions(model, self)
+
+    def summary(self, history) -> dict[str, Any]:
+        w = self.windowing
+        return {
+            **super().summary(history),
+            "data_name": data_name(self.config),
+            "column": self.column,
+            "normalisation": {"mean": w.mean, "std": w.std},
+            "windows": {"window": w.window, "train": w.n_train, "validation": w.n_val},
+            # both baselines: the run's baseline_loss is the stronger of the two
+            "baseline_mean_loss": finite_or_none(self.mean_baseline_loss()),
+            "baseline_persistence_loss": finite_or_none(self.persistence_loss()),
+        }

@@ -9,8 +9,10 @@ import torch
 
 from explorer.config import RunConfig
 from explorer.tasks.base import _TRAIN, _VAL, VAL_SIZE, Batch, Task, _rng, _tensor
+from explorer.tasks.predictions import Predictions, next_step_predictions, window_predictions
 
 SINE_DT = 10 / 49  # the tutorial's np.linspace(start, start + 10, 50)
+SINE_NEXT_PHASE = 0.3  # the fixed phase of the sine_next demonstration segment
 
 
 class AddingTask(Task):
@@ -67,6 +69,11 @@ class SineNextTask(Task):
     def target_mean(self) -> float:
         return 0.0
 
+    def predictions(self, model) -> Predictions:
+        """Twice the training length from a fixed phase: does the wave keep going?"""
+        t = SINE_NEXT_PHASE + np.arange(2 * self.seq_len + 1) * SINE_DT
+        return next_step_predictions(model, t, warmup=max(1, self.seq_len // 5))
+
 
 class SineWindowTask(Task):
     """The seed tutorial's regression: sin t for t in [0, 20) step 0.1 plus Gaussian noise
@@ -102,3 +109,6 @@ class SineWindowTask(Task):
 
     def target_mean(self) -> float:
         return float(self._y[: self.n_train].mean())
+
+    def predictions(self, model) -> Predictions:
+        return window_predictions(model, self.t, self.noisy, self.clean, self.seq_len)
