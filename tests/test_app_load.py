@@ -12,7 +12,7 @@ from explorer.config import RunConfig
 from explorer.runs import live
 from explorer.runs.live import REGISTRY, LiveRun
 from explorer.runs.scheduler import RunQueue
-from ui import janitor, widgets
+from ui import janitor
 
 ROOT = Path(__file__).resolve().parents[1]
 ENDLESS = {"hidden": "8", "seq_len": "12", "steps": "100000", "batch": "8"}
@@ -28,8 +28,7 @@ def stop_runs():
 def one_place(monkeypatch) -> RunQueue:
     """A server that trains one run at a time."""
     queue = RunQueue(capacity=1)
-    monkeypatch.setattr(live, "QUEUE", queue)
-    monkeypatch.setattr(widgets, "QUEUE", queue)
+    monkeypatch.setattr(live, "QUEUE", queue)  # the page reads the capacity off the snapshot
     return queue
 
 

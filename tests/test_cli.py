@@ -202,10 +202,83 @@ def test_progress_redraws_in_place_on_a_terminal():
 
     trainer = Trainer(RunConfig(task="adding", seq_len=5, hidden=4, steps=3))
     stream = Terminal()
-    progress = cli.Progress(3, stream)
+    progress = cli.TrainProgress(3, stream)
     while trainer.train_step() is not None:
         progress.update(trainer)
     progress.close()
     text = stream.getvalue()
     assert text.startswith("\r[") and text.endswith("\n") and text.count("\n") == 1
     assert "step 3/3" in text and "steps/s" in text and "val" in text
+
+
+def test_argument_errors_answer_before_torch_is_imported():
+    check = (
+        "import sys; from explorer.cli import main; "
+        "codes = [main(['train', '--hidden', '0']), main(['train', '--threads', '0']), "
+        "main(['compare', '--vary', 'colour=red']), main(['compare', '--vary', 'x=1', '-y'])]; "
+        "assert 'torch' not in sys.modules, 'torch was imported'; sys.exit(max(codes))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", check], cwd=REPO, capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 2, result.stderr
+    assert result.stderr.count("\n") == 4 and "Traceback" not in result.stderr
+
+
+def test_a_second_ctrl_c_breaks_off_and_still_saves(tmp_path, monkeypatch):
+    original = Trainer.train_step
+
+    def step_then_two_interrupts(self):
+        record = original(self)
+        if self.step == 5:
+            signal.raise_signal(signal.SIGINT)  # asks to stop after this step
+            signal.raise_signal(signal.SIGINT)  # impatient: KeyboardInterrupt right here
+            raise AssertionError("not reached: the second Ctrl-C interrupts")
+        return record
+
+    monkeypatch.setattr(Trainer, "train_step", step_then_two_interrupts)
+    out = tmp_path / "run"
+    assert cli.main(["train", *TINY, "--out", str(out)]) == 130
+    summary = _summary(out)
+    assert summary["status"] == "stopped" and summary["steps_done"] == 5
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+
+
+def test_one_display_prints_periodic_lines_for_any_number_of_rows():
+    log = io.StringIO()  # not a terminal: plain lines, a row's each tenth and its end
+    display = cli.Progress(log, labels=["long", "b"])
+    for step in range(1, 101):
+        stopped_at = min(step, 37)
+        display.show([cli.Row(step, 100), cli.Row(stopped_at, 100, ended=step >= 37)])
+    display.close()
+    lines = log.getvalue().splitlines()
+    first = [line for line in lines if line.startswith("long  ")]
+    second = [line for line in lines if line.startswith("b     ")]
+    assert len(first) == 10 and first[-1].startswith("long  step 100/100  loss nan")
+    assert [line.split()[2] for line in second] == ["10/100", "20/100", "30/100", "37/100"]
+    assert len(lines) == 14 and "\x1b" not in log.getvalue() and "\r" not in log.getvalue()
+
+
+def test_one_display_redraws_one_row_or_a_block_on_a_terminal():
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    one = Terminal()
+    display = cli.Progress(one, labels=[""])
+    display.show([cli.Row(5, 10, loss=123.456)])
+    display.show([cli.Row(10, 10, loss=1.0, note="done", ended=True)])  # an end is drawn at once
+    display.close()
+    bars = ("[" + "#" * 10 + "." * 10 + "]", "[" + "#" * 20 + "]")
+    assert one.getvalue() == (  # \x1b[K clears what the longer first line left behind
+        f"\r{bars[0]} step 5/10  loss 123.5  val nan\x1b[K"
+        f"\r{bars[1]} step 10/10  loss 1  val nan  done\x1b[K\n"
+    )
+    block = Terminal()
+    display = cli.Progress(block, labels=["a", "b", "c"])
+    display.show([cli.Row(1, 10)] * 3, force=True)
+    display.show([cli.Row(2, 10)] * 3, force=True)
+    display.close()  # the block already ends below itself
+    frames = block.getvalue().split("\x1b[3F")
+    assert len(frames) == 2 and frames[0].count("\x1b[2K") == 3 and frames[1].count("\n") == 3
+    assert block.getvalue().count("\n") == 6

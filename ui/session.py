@@ -15,9 +15,10 @@ from explorer.config import RunConfig
 from explorer.engine.training import warm_up
 from explorer.runs import folders as runs
 from explorer.runs.compare import Comparison
-from explorer.runs.live import FINISHED, LiveRun, Snapshot
+from explorer.runs.live import LiveRun
 from explorer.runs.scheduler import GATE, default_max_work, too_heavy
 from explorer.runs.slots import SHARED, SLOTS
+from explorer.runs.states import FINISHED, Snapshot
 from explorer.runs.variants import Variant, comparison_key
 from ui import janitor
 

@@ -14,7 +14,7 @@ import streamlit as st
 from explorer.config import ConfigError, RunConfig
 from explorer.config import field_spec as spec
 from explorer.i18n import TEXTS, text
-from explorer.runs.live import ACTIVE
+from explorer.runs.states import ACTIVE
 from ui import classroom, i18n, session, task_widgets
 from ui.i18n import t
 

@@ -16,7 +16,7 @@ from explorer.engine.analysis import PCAResult
 from explorer.engine.history import History
 from explorer.engine.models import build_model
 from explorer.figures import tasks as task_figures
-from explorer.runs.live import Snapshot
+from explorer.runs.states import Snapshot
 from explorer.tasks import Task, make_task
 from explorer.tasks.datasource import data_name
 from explorer.tasks.datastore import DataError

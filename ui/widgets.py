@@ -10,9 +10,9 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from explorer import figures
-from explorer.runs.live import IDLE_MESSAGE, Snapshot
-from explorer.runs.scheduler import QUEUE
-from ui import classroom, janitor, plot, session
+from explorer.i18n import TEXTS
+from explorer.runs.states import Snapshot
+from ui import classroom, plot, session
 from ui.i18n import t
 
 # Plotly's own modebar carries the PNG export; scale 2 gives a crisp projector image.
@@ -148,22 +148,19 @@ def status_line(snap: Snapshot | None) -> None:
 
 
 def state_message(snap: Snapshot) -> str:
-    """The run's message in the page's language (the trainer writes English for logs)."""
-    if snap.state == "diverged":
-        return t("msg.diverged", step=snap.step + 1)
-    if snap.state == "error":
-        return t("msg.error", detail=snap.message.removeprefix("Training failed: "))
-    if snap.state == "completed":
-        return t("msg.completed", steps=snap.step)
-    if snap.state == "queued":
-        return t("msg.queued", position=snap.queue_position, capacity=QUEUE.capacity)
-    if snap.state == "paused" and snap.message == IDLE_MESSAGE:
-        return t("msg.paused_idle")
-    if snap.state == "stopped" and snap.message.startswith(janitor.RELEASED):
-        return t("msg.released", folder=snap.saved_to or "–")
-    if snap.state in ("starting", "paused", "stopped"):
-        return t(f"msg.{snap.state}")
-    return ""
+    """Why the run is where it is, in the page's language: its reason's code names the
+    words (msg.<code>), the snapshot fills them in."""
+    code, values = snap.reason.code, dict(snap.reason.values)
+    if code == "diverged":
+        values["step"] = snap.step + 1
+    elif code == "completed":
+        values["steps"] = snap.step
+    elif code == "queued":
+        values.update(position=snap.queue_position, capacity=snap.queue_capacity)
+    elif code == "released":
+        values["folder"] = snap.saved_to or "–"
+    key = f"msg.{code}"
+    return t(key, **values) if key in TEXTS else ""
 
 
 def live(body, every: float | None = None) -> None:

@@ -13,7 +13,6 @@ from explorer.figures import compare as compare_figures
 from explorer.i18n import TEXTS, text
 from explorer.runs import folders as runs
 from explorer.runs.bundle import BundleError
-from explorer.runs.zipped import zip_run
 from explorer.runs.compare import Comparison
 from explorer.runs.entries import Entry, load_entry
 from explorer.runs.slots import SHARED
@@ -26,6 +25,7 @@ from explorer.runs.variants import (
     make_variants,
     suggested_values,
 )
+from explorer.runs.zipped import zip_run
 from ui import classroom, i18n, session, widgets
 from ui.i18n import t
 from ui.task_widgets import field_label, uploader_texts

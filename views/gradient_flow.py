@@ -5,7 +5,7 @@ import streamlit as st
 
 from explorer import figures
 from explorer.i18n import text
-from explorer.runs.live import Snapshot
+from explorer.runs.states import Snapshot
 from ui import i18n, task_panels, widgets
 from ui.i18n import t
 

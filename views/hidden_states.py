@@ -4,7 +4,7 @@ import streamlit as st
 
 from explorer import figures
 from explorer.engine.analysis import hidden_pca
-from explorer.runs.live import Snapshot
+from explorer.runs.states import Snapshot
 from ui import i18n, task_panels, widgets
 from ui.i18n import t
 

@@ -8,7 +8,7 @@ from explorer.config import RunConfig
 from explorer.engine.analysis import step_jacobians
 from explorer.engine.models import build_model
 from explorer.i18n import EQUATIONS
-from explorer.runs.live import Snapshot
+from explorer.runs.states import Snapshot
 from explorer.tasks import make_task
 from ui import i18n, widgets
 from ui.i18n import t

@@ -7,8 +7,8 @@ import streamlit as st
 
 from explorer import figures
 from explorer.engine.history import History
+from explorer.runs.states import Snapshot
 from explorer.runs.zipped import zip_run
-from explorer.runs.live import Snapshot
 from ui import i18n, session, task_panels, widgets
 from ui.i18n import t
 
