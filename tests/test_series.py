@@ -26,7 +26,7 @@ from explorer.tasks.datastore import (
     read_file,
 )
 from explorer.tasks.forecast import series_predictions
-from explorer.tasks.series_data import (
+from explorer.tasks.tables import (
     MAX_ROWS,
     MIN_VALUES,
     column_values,

@@ -21,7 +21,7 @@ from explorer.runs.bundle import save_run
 from explorer.tasks import make_task
 from explorer.tasks.datastore import STORE
 from explorer.tasks.forecast import SeriesBaselines, persistence_curve, series_baselines
-from explorer.tasks.series_data import example_csv
+from explorer.tasks.tables import example_csv
 
 TRAIN_FRACTION = 0.8
 

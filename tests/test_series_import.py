@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from explorer.tasks.datastore import DataError
-from explorer.tasks.series_data import (
+from explorer.tasks.tables import (
     column_values,
     date_strings,
     default_column,

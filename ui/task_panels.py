@@ -22,7 +22,7 @@ from explorer.tasks.datasource import data_name
 from explorer.tasks.datastore import DataError
 from explorer.tasks.forecast import SeriesBaselines, persistence_curve, series_baselines
 from explorer.tasks.sampling import GREEDY_BELOW, sample_text
-from explorer.tasks.series_data import date_strings
+from explorer.tasks.tables import date_strings
 from ui import i18n, widgets
 from ui.i18n import t
 

@@ -1,6 +1,6 @@
 """The sidebar's Data section for the series and chars tasks: upload a CSV or a text, paste
 numbers, pick a column, or go back to the built-in data. Streamlit glue only: parsing and
-checking live in explorer/ (series_data, text_data, datasource).
+checking live in explorer/ (tables, text_data, datasource).
 
 An accepted upload is registered in explorer.tasks.datastore under its content key, and the
 config's `data` field takes that key (widget key "cfg_data"): the URL carries the key,
@@ -36,7 +36,7 @@ from explorer.tasks.datastore import (
     format_bytes,
     short_key,
 )
-from explorer.tasks.series_data import (
+from explorer.tasks.tables import (
     MAX_ROWS,
     MIN_VALUES,
     SeriesTable,

@@ -30,7 +30,7 @@ from explorer.figures.style import (
 )
 from explorer.figures.training import loss_figure, train_val_figure
 from explorer.i18n import text
-from explorer.tasks.series_data import date_strings
+from explorer.tasks.tables import date_strings
 
 MAX_TICK_LABELS = 80  # character labels on a time axis beyond this would overlap
 LOSS_UNITS = ("mse", "ce", "bits")  # loss.title.<unit> in explorer.i18n
@@ -239,7 +239,7 @@ def series_loss_figure(
 
 def series_time_axis(rows: np.ndarray, dates: np.ndarray | None) -> np.ndarray:
     """What the x axis shows for some rows: their dates as ISO text where the data has a
-    date column (explorer.tasks.series_data.date_strings), else the row numbers."""
+    date column (explorer.tasks.tables.date_strings), else the row numbers."""
     return np.asarray(rows) if dates is None else date_strings(dates)
 
 

@@ -46,7 +46,7 @@ from explorer.runs.readers import (
 )
 from explorer.tasks.datasource import DATA_SUFFIX, data_file
 from explorer.tasks.datastore import MAX_DATA_BYTES, STORE, DataError, content_key, short_key
-from explorer.tasks.series_data import date_strings
+from explorer.tasks.tables import date_strings
 
 REQUIRED_FILES = (
     "config.json",

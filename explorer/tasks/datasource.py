@@ -22,7 +22,7 @@ import numpy as np
 from explorer.config import RunConfig
 from explorer.i18n import text
 from explorer.tasks.datastore import DataError, DataFile, lookup
-from explorer.tasks.series_data import (
+from explorer.tasks.tables import (
     SeriesTable,
     Windowing,
     column_values,
