@@ -11,13 +11,7 @@ and locks mid-flight), at most os.cpu_count() of them, each with one torch threa
 take variants from a queue, train, save each run folder (explorer/runs/bundle.py) and report
 progress through a second queue; a monitor thread in the parent reads it. Results come back
 through the folder on disk, as a saved run would. Each variant has a cancel Event that its
-worker checks between steps.
-
->>> variants = make_variants(RunConfig(), {"cell": ["rnn", "gru"], "lr": ["0.01", "0.1"]})
->>> [v.name for v in variants]
-['cell=rnn, lr=0.01', 'cell=rnn, lr=0.1', 'cell=gru, lr=0.01', 'cell=gru, lr=0.1']
->>> variants[3].config == RunConfig(cell="gru", lr=0.1)
-True
+worker checks between steps. The variants themselves are explorer/runs/variants.py.
 """
 
 from __future__ import annotations

@@ -1,5 +1,12 @@
 """Variants of a run: the cross product of the values of one or two knobs, each checked
-by RunConfig itself."""
+by RunConfig itself.
+
+>>> variants = make_variants(RunConfig(), {"cell": ["rnn", "gru"], "lr": ["0.01", "0.1"]})
+>>> [v.name for v in variants]
+['cell=rnn, lr=0.01', 'cell=rnn, lr=0.1', 'cell=gru, lr=0.01', 'cell=gru, lr=0.1']
+>>> variants[3].config == RunConfig(cell="gru", lr=0.1)
+True
+"""
 
 from __future__ import annotations
 
