@@ -29,20 +29,44 @@ from server import proc_status, served
 MAX_MINUTES = 60
 MAX_SESSIONS = 30
 RELEASE_SECONDS = 75.0  # the janitor frees a closed tab's run 60 s after it closed
+SESSION_TIMEOUT = 120.0  # s: one session's cycle takes under 40 s
 
 
 async def one_session(index: int, ws_url: str, rng: random.Random) -> list[str]:
-    """Open, train, pause, resume, reset, close; returns the errors it saw."""
+    """Open, train, pause, resume, reset, close; returns the errors it saw (a session
+    that hangs counts as one, with the step it hung at)."""
     session = Session(index, "hidden=16&steps=100000")
-    await asyncio.sleep(rng.uniform(0, 5))  # a class does not click at one instant
-    await open_session(session, ws_url)
-    for label, pause in (("Train", (4, 10)), ("Pause", (1, 3)), ("Resume", (3, 8))):
-        await session.press(label)
-        await asyncio.sleep(rng.uniform(*pause))
-    await session.press("Reset")
-    await asyncio.sleep(1.0)
+    stage = "opening"
+
+    async def cycle() -> None:
+        nonlocal stage
+        await asyncio.sleep(rng.uniform(0, 5))  # a class does not click at one instant
+        await open_session(session, ws_url)
+        for label, pause in (("Train", (4, 10)), ("Pause", (1, 3)), ("Resume", (3, 8))):
+            stage = label
+            await press_when_shown(session, label)
+            await asyncio.sleep(rng.uniform(*pause))
+        stage = "Reset"
+        await press_when_shown(session, "Reset")
+        await asyncio.sleep(1.0)
+
+    try:
+        await asyncio.wait_for(cycle(), timeout=SESSION_TIMEOUT)
+    except (TimeoutError, KeyError) as exc:
+        session.errors.append(f"session {index} stuck at {stage}: {type(exc).__name__} {exc}")
     await close_session(session)
     return session.errors
+
+
+async def press_when_shown(session: Session, label: str, timeout: float = 20.0) -> None:
+    """Press a button once the page shows it (after Pause the button says Resume only
+    when the run has paused and the page has redrawn)."""
+    deadline = time.monotonic() + timeout
+    while label not in session.buttons:
+        if time.monotonic() > deadline:
+            raise KeyError(f"no {label} button")
+        await asyncio.sleep(0.1)
+    await session.press(label)
 
 
 async def soak(base: str, pids: list[int], args: argparse.Namespace) -> int:
@@ -57,6 +81,9 @@ async def soak(base: str, pids: list[int], args: argparse.Namespace) -> int:
         cycle += 1
         seen = await asyncio.gather(*(one_session(i, ws_url, rng) for i in range(args.sessions)))
         errors += sum(len(e) for e in seen)
+        for problems in seen:
+            for problem in problems:
+                print("  " + problem, flush=True)
         await asyncio.sleep(RELEASE_SECONDS)
         rss = await quiet(sampler, seconds=20)
         threads = [proc_status(p, "Threads") for p in pids]
