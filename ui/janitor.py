@@ -57,19 +57,23 @@ def sweep(gone_since: dict[int, float], now: float, is_active) -> int:
 M_ARENA_MAX = -8  # glibc's mallopt parameter
 
 
-def limit_arenas(count: int = 2) -> None:
+def limit_arenas(count: int = 2) -> bool:
     """glibc gives each new thread its own malloc arena (up to 8 per core), and memory
     freed into one stays mapped while any block in it lives: ten training threads left
     the server 16% above where it started after they had all been freed; with two arenas
-    it comes back to within 1%. Called before the first training thread starts."""
+    it comes back to within 1%. Called before the first training thread starts. True
+    when glibc took the setting."""
     with contextlib.suppress(OSError, AttributeError):
-        ctypes.CDLL("libc.so.6").mallopt(M_ARENA_MAX, count)
+        return ctypes.CDLL("libc.so.6").mallopt(M_ARENA_MAX, count) == 1
+    return False
 
 
-def trim_heap() -> None:
-    """Return freed heap pages to the system (glibc only; elsewhere nothing happens)."""
+def trim_heap() -> bool:
+    """Return freed heap pages to the system (glibc only; elsewhere nothing happens).
+    True when glibc gave some back."""
     with contextlib.suppress(OSError, AttributeError):
-        ctypes.CDLL("libc.so.6").malloc_trim(0)
+        return ctypes.CDLL("libc.so.6").malloc_trim(0) == 1
+    return False
 
 
 def _loop() -> None:
