@@ -91,7 +91,7 @@ def run_summary(trainer: Trainer) -> dict[str, Any]:
     probes = history.probes
     val_losses = [v for v in history.val_losses if math.isfinite(v)]
     return {
-        "status": trainer.status,
+        "status": str(trainer.status),  # a plain str (RunState.__str__) for JSON and pandas
         "message": trainer.message,
         "steps_done": int(trainer.step),
         "final_loss": _number(history.steps[-1].loss) if history.steps else None,

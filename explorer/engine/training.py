@@ -29,6 +29,7 @@ from explorer.engine.probes import (
     timestep_grad_norms,
     timestep_grads,
 )
+from explorer.engine.states import RunState
 from explorer.tasks import Task, make_task
 
 DIVERGED_LOSS = 1e12  # a finite loss this large has left any useful regime
@@ -72,7 +73,7 @@ class Trainer:
         self.optimizer = make_optimizer(config, self.params)
         self.history = History(hidden_every=max(1, math.ceil(config.steps / HIDDEN_SNAPSHOTS)))
         self.step = 0  # optimizer steps taken
-        self.status = "ready"  # ready | completed | diverged | stopped
+        self.status = RunState.READY  # then COMPLETED, DIVERGED or STOPPED
         self.message = ""
         self.spectrum_every = max(1, math.ceil(config.steps / SPECTRUM_POINTS))
         self.probe = self.task.probe_batch()
@@ -82,12 +83,12 @@ class Trainer:
 
     @property
     def done(self) -> bool:
-        return self.status in ("completed", "diverged", "stopped")
+        return self.status in (RunState.COMPLETED, RunState.DIVERGED, RunState.STOPPED)
 
     def stop(self, message: str) -> None:
         """End the run early; what was recorded stays, and no further step is taken."""
         if not self.done:
-            self.status = "stopped"
+            self.status = RunState.STOPPED
             self.message = message
 
     def is_probe_step(self, k: int) -> bool:
@@ -151,7 +152,7 @@ class Trainer:
         if k % self.spectrum_every == 0 or k == cfg.steps:
             self.record_spectrum()
         if k == cfg.steps:
-            self.status = "completed"
+            self.status = RunState.COMPLETED
             self.message = f"Completed {k} steps."
         return record
 
@@ -165,7 +166,7 @@ class Trainer:
                 callback(record)
 
     def _diverge(self, k: int, what: str) -> None:
-        self.status = "diverged"
+        self.status = RunState.DIVERGED
         self.message = (
             f"Diverged at step {k}: {what}. The history up to step {k - 1} is "
             f"kept. Try a lower learning rate or turn on gradient clipping."

@@ -28,6 +28,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from explorer.engine.states import RunState
 from explorer.runs.entries import Entry, VariantState, load_entry
 from explorer.runs.folders import new_run_folder
 from explorer.runs.slots import WorkerSlots
@@ -65,7 +66,9 @@ class Comparison:
         self.idle_timeout = idle_timeout
         self.folders = self._folders()
         self._lock = threading.Lock()
-        self._states = [VariantState(i, v.name, v.config, "queued") for i, v in enumerate(variants)]
+        self._states = [
+            VariantState(i, v.name, v.config, RunState.QUEUED) for i, v in enumerate(variants)
+        ]
         self._results: dict[int, Entry] = {}
         self._ctx = mp.get_context("spawn")
         self._cancels = [self._ctx.Event() for _ in self.variants]
@@ -142,9 +145,11 @@ class Comparison:
         with self._lock:
             for i in indices:
                 self._cancels[i].set()
-                if self._states[i].state == "queued":
+                if self._states[i].state is RunState.QUEUED:
                     self._states[i] = replace(
-                        self._states[i], state="cancelled", message="Cancelled before it started."
+                        self._states[i],
+                        state=RunState.CANCELLED,
+                        message="Cancelled before it started.",
                     )
 
     def touch(self) -> None:
@@ -214,7 +219,9 @@ class Comparison:
             with self._lock:
                 for i, s in enumerate(self._states):
                     if not s.finished:
-                        self._states[i] = replace(s, state="error", message="Monitor failed.")
+                        self._states[i] = replace(
+                            s, state=RunState.ERROR, message="Monitor failed."
+                        )
         finally:
             self.finished_at = time.monotonic()
             for process in self._processes:
@@ -232,7 +239,7 @@ class Comparison:
         if kind == "started":
             running[index] = message[2]
             self._began[index] = time.monotonic()
-            self._update(index, state="running")
+            self._update(index, state=RunState.RUNNING)
         elif kind == "progress":
             step, loss, val = message[2:]
             self._update(index, step=step, loss=loss, val_loss=val)
@@ -244,15 +251,15 @@ class Comparison:
                 try:
                     entry = self._load(index, Path(folder), status)
                 except Exception as exc:  # a damaged folder: the variant failed
-                    status, text = "error", f"{text} Could not read it back: {exc}"
+                    status, text = RunState.ERROR, f"{text} Could not read it back: {exc}"
             with self._lock:
                 if entry is not None:
                     self._results[index] = entry
                 old = self._states[index]
-                if not (old.state == "cancelled" and status == "cancelled"):
+                if not (old.state is RunState.CANCELLED and status == RunState.CANCELLED):
                     folder_path = Path(folder) if folder else None
                     self._states[index] = replace(
-                        old, state=status, message=text, folder=folder_path
+                        old, state=RunState(status), message=text, folder=folder_path
                     )
 
     def _load(self, index: int, folder: Path, status: str) -> Entry:
@@ -287,7 +294,9 @@ class Comparison:
     def _fail(self, index: int, text: str) -> None:
         with self._lock:
             if not self._states[index].finished:
-                self._states[index] = replace(self._states[index], state="error", message=text)
+                self._states[index] = replace(
+                    self._states[index], state=RunState.ERROR, message=text
+                )
 
     def _check_idle(self) -> None:
         idle = time.monotonic() - self._last_touch

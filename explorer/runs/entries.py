@@ -8,12 +8,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from explorer.config import RunConfig
+from explorer.engine.states import FINISHED, RunState
 
 if TYPE_CHECKING:  # the command line imports this module before torch: keep it light
     from explorer.engine.history import History
-
-
-FINAL = ("completed", "diverged", "stopped", "cancelled", "error")
 
 
 # -- the parent side -----------------------------------------------------------------------
@@ -24,7 +22,7 @@ class VariantState:
     index: int
     name: str
     config: RunConfig
-    state: str  # queued | running | completed | diverged | stopped | cancelled | error
+    state: RunState
     step: int = 0
     loss: float = math.nan  # last training-batch loss
     val_loss: float = math.nan  # last validation loss
@@ -37,7 +35,7 @@ class VariantState:
 
     @property
     def finished(self) -> bool:
-        return self.state in FINAL
+        return self.state in FINISHED
 
 
 @dataclass(frozen=True)

@@ -7,9 +7,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+from explorer.engine.states import ACTIVE, FINISHED, RunState
+
+__all__ = ["ACTIVE", "FINISHED", "Reason", "RunState", "Snapshot"]
 
 if TYPE_CHECKING:
     import torch
@@ -17,31 +20,6 @@ if TYPE_CHECKING:
     from explorer.config import RunConfig
     from explorer.engine.history import History
     from explorer.tasks.predictions import Predictions
-
-
-class RunState(str, Enum):
-    """A run's state. A str, so a state compares equal to its name ("completed") where
-    it is written to disk or read by a test."""
-
-    IDLE = "idle"
-    STARTING = "starting"
-    QUEUED = "queued"
-    RUNNING = "running"
-    PAUSED = "paused"
-    COMPLETED = "completed"
-    DIVERGED = "diverged"
-    STOPPED = "stopped"
-    CANCELLED = "cancelled"  # a comparison's variant cancelled before it trained
-    ERROR = "error"
-
-    def __str__(self) -> str:
-        return self.value
-
-
-ACTIVE = frozenset({RunState.STARTING, RunState.QUEUED, RunState.RUNNING})
-FINISHED = frozenset(
-    {RunState.COMPLETED, RunState.DIVERGED, RunState.STOPPED, RunState.CANCELLED, RunState.ERROR}
-)
 
 
 @dataclass(frozen=True)
