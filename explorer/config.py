@@ -22,6 +22,7 @@ import math
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
+from enum import Enum
 from typing import Any
 
 from explorer.i18n import text
@@ -35,7 +36,26 @@ TASKS = {
     "digits": text("task.digits"),
     "chars": text("task.chars"),
 }
-DATA_TASKS = frozenset({"series", "chars"})  # the tasks that read a user's data
+
+
+class DataKind(str, Enum):
+    """What a task reads from a user, when it reads anything: a table of numbers (a CSV,
+    pasted numbers) or a text. The pages, the command line and the checks ask this, not
+    the task's name."""
+
+    TABLE = "table"
+    TEXT = "text"
+
+
+TASK_DATA = {"series": DataKind.TABLE, "chars": DataKind.TEXT}  # the tasks that read data
+DATA_TASKS = frozenset(TASK_DATA)
+
+
+def data_kind(task: str) -> DataKind | None:
+    """What the task reads from a user; None for a task with built-in data only."""
+    return TASK_DATA.get(task)
+
+
 DIGITS_ROWS = 8  # the digits task reads 8x8 images one row per step: T is always 8
 DATA_KEY = r"sha256:[0-9a-f]{64}"  # see explorer.tasks.datastore: data is named by content
 COLUMN_NAME = r"[^\x00-\x1f\x7f]{0,100}"  # printable, as a CSV header cell can be
@@ -66,9 +86,22 @@ def _knob(
     hi: float | None = None,
     choices: Mapping[str, str] | None = None,
     pattern: str | None = None,
+    varies: bool = False,
+    by_task: Mapping[str, Any] | None = None,
 ) -> Any:
-    """pattern: for a free-text field, the regular expression a whole value must match."""
-    meta = {"help": help, "lo": lo, "hi": hi, "choices": choices, "pattern": pattern}
+    """pattern: for a free-text field, the regular expression a whole value must match.
+    varies: a comparison may vary it (the physics knobs; not steps, whose progress would
+    not line up, nor the task, data or batch, which would change the data). by_task: the
+    default a task starts from when the user switches to it, where it differs."""
+    meta = {
+        "help": help,
+        "lo": lo,
+        "hi": hi,
+        "choices": choices,
+        "pattern": pattern,
+        "varies": varies,
+        "by_task": by_task or {},
+    }
     return field(default=default, metadata=meta)
 
 
@@ -86,31 +119,46 @@ class RunConfig:
     # Never a path: a content key looked up in explorer.tasks.datastore ("" = built-in data).
     data: str = _knob("", text("field.data"), pattern=f"(?:{DATA_KEY})?")
     column: str = _knob("", text("field.column"), pattern=COLUMN_NAME)
-    cell: str = _knob("rnn", "recurrent cell type", choices=CELLS)
-    hidden: int = _knob(32, "hidden units per layer", lo=1, hi=256)
+    cell: str = _knob("rnn", "recurrent cell type", choices=CELLS, varies=True)
+    hidden: int = _knob(32, "hidden units per layer", lo=1, hi=256, varies=True)
     layers: int = _knob(1, "stacked recurrent layers", lo=1, hi=3)
-    seq_len: int = _knob(50, "timesteps per sequence (the window, for sine_window)", lo=2, hi=500)
+    seq_len: int = _knob(
+        50,
+        "timesteps per sequence (the window, for sine_window)",
+        lo=2,
+        hi=500,
+        varies=True,
+        by_task={"sine_window": 5, "adding": 100, "series": 20, "digits": DIGITS_ROWS, "chars": 64},
+    )
     batch: int = _knob(32, "sequences per step (capped at the training set's size)", lo=1, hi=1024)
     steps: int = _knob(1000, "optimizer steps in the run", lo=1, hi=100_000)
-    lr: float = _knob(0.01, "learning rate", lo=1e-6, hi=10.0)
-    optimizer: str = _knob("adam", "optimizer", choices=OPTIMIZERS)
-    clip: str = _knob("norm", "gradient clipping mode", choices=CLIP_MODES)
+    lr: float = _knob(0.01, "learning rate", lo=1e-6, hi=10.0, varies=True)
+    optimizer: str = _knob("adam", "optimizer", choices=OPTIMIZERS, varies=True)
+    clip: str = _knob("norm", "gradient clipping mode", choices=CLIP_MODES, varies=True)
     clip_value: float = _knob(
-        1.0, "clipping threshold (max global norm, or max |g|)", lo=1e-4, hi=1e4
+        1.0, "clipping threshold (max global norm, or max |g|)", lo=1e-4, hi=1e4, varies=True
     )
-    init: str = _knob("default", "weight initialisation", choices=INITS)
+    init: str = _knob("default", "weight initialisation", choices=INITS, varies=True)
     whh_gain: float = _knob(
-        1.0, "multiplies W_hh after init; >1 pushes towards explosion", lo=0.0, hi=10.0
+        1.0, "multiplies W_hh after init; >1 pushes towards explosion", lo=0.0, hi=10.0, varies=True
     )
     forget_bias: float = _knob(
-        0.0, "added to the LSTM forget-gate bias (+1 is the usual fix)", lo=-5.0, hi=5.0
+        0.0,
+        "added to the LSTM forget-gate bias (+1 is the usual fix)",
+        lo=-5.0,
+        hi=5.0,
+        varies=True,
     )
-    tbptt: int = _knob(0, "truncated BPTT window in steps; 0 means full BPTT", lo=0, hi=500)
+    tbptt: int = _knob(
+        0, "truncated BPTT window in steps; 0 means full BPTT", lo=0, hi=500, varies=True
+    )
     probe_every: int = _knob(
         0, "measure gradient flow every k steps; 0 = auto (1, LSTM 25)", lo=0, hi=10_000
     )
     val_every: int = _knob(10, "evaluate the validation loss every k steps", lo=1, hi=10_000)
-    seed: int = _knob(0, "seeds the data, the weights and the batch order", lo=0, hi=2**31 - 1)
+    seed: int = _knob(
+        0, "seeds the data, the weights and the batch order", lo=0, hi=2**31 - 1, varies=True
+    )
 
     def __post_init__(self) -> None:
         for f in fields(self):
@@ -120,7 +168,7 @@ class RunConfig:
         # series, and the digits' fixed 8 rows as the sequence length.
         if self.task not in DATA_TASKS:
             object.__setattr__(self, "data", "")
-        if self.task != "series":
+        if data_kind(self.task) is not DataKind.TABLE:
             object.__setattr__(self, "column", "")
         if self.task == "digits":
             object.__setattr__(self, "seq_len", DIGITS_ROWS)
@@ -230,6 +278,21 @@ class RunConfig:
     def diff(self, other: RunConfig) -> list[str]:
         """Names of the fields whose values differ."""
         return [f.name for f in fields(self) if getattr(self, f.name) != getattr(other, f.name)]
+
+
+def varied_knobs() -> tuple[str, ...]:
+    """The fields a comparison may vary, in the config's order."""
+    return tuple(f.name for f in fields(RunConfig) if f.metadata["varies"])
+
+
+def task_defaults(task: str) -> dict[str, Any]:
+    """The fields a task starts from when the user switches to it: its own default where
+    it has one, the config's otherwise."""
+    return {
+        f.name: f.metadata["by_task"].get(task, f.default)
+        for f in fields(RunConfig)
+        if f.metadata["by_task"]
+    }
 
 
 def field_spec(name: str) -> dataclasses.Field:

@@ -19,7 +19,7 @@ from explorer.config import RunConfig
 from explorer.i18n import text as text_in
 from explorer.presets import PRESETS, TRAIN_PAGE, Preset, preset_from_query
 from explorer.runs.variants import knob_values
-from ui import i18n
+from ui import i18n, widget_state
 from ui.i18n import t as text
 
 PRESET_KEY, REVEALED_KEY, PRESENTER_KEY, HIDDEN_KEY = (
@@ -39,9 +39,7 @@ h1 { font-size: 2.4rem !important; }
 
 def apply(preset: Preset) -> None:
     """Write the preset into the widgets' state (call from a callback or before widgets)."""
-    for f in fields(RunConfig):
-        st.session_state[f"cfg_{f.name}"] = getattr(preset.config, f.name)
-    st.session_state["last_valid_config"] = preset.config
+    widget_state.show(preset.config)
     for slot, (knob, values) in enumerate(preset.vary, start=1):
         st.session_state[f"cmp_knob{slot}"] = knob
         choices = knob_values(knob)

@@ -6,7 +6,6 @@ import sys
 import threading
 import weakref
 from contextlib import AbstractContextManager
-from dataclasses import fields
 from pathlib import Path
 
 import streamlit as st
@@ -18,9 +17,9 @@ from explorer.runs.compare import Comparison
 from explorer.runs.live import LiveRun
 from explorer.runs.scheduler import GATE, default_max_work, too_heavy
 from explorer.runs.slots import SHARED, SLOTS
-from explorer.runs.states import FINISHED, Snapshot
+from explorer.runs.states import FINISHED, RunState, Snapshot
 from explorer.runs.variants import Variant, comparison_key
-from ui import janitor
+from ui import janitor, widget_state
 
 RUN_KEY = "live_run"
 RENDER_OWNER_KEY = "render_owner"
@@ -98,7 +97,7 @@ def _run_for(config: RunConfig) -> LiveRun | None:
     started and the settings have changed since."""
     run = current_run()
     state = run.snapshot().state if run is not None else None
-    if run is None or state in FINISHED or (state == "idle" and run.config != config):
+    if run is None or state in FINISHED or (state is RunState.IDLE and run.config != config):
         if too_heavy(config):  # the page says why (too_heavy_message)
             st.session_state[TOO_HEAVY_KEY] = config
             return None
@@ -144,9 +143,7 @@ def open_finished(folder: Path) -> None:
     (so no "settings changed" warning fires); the page then switches to Train. Widget keys
     may only be set before the widgets are drawn: in a callback, not in the script."""
     run = _install(LiveRun.from_folder(Path(folder)))
-    for f in fields(RunConfig):
-        st.session_state[f"cfg_{f.name}"] = getattr(run.config, f.name)
-    st.session_state["last_valid_config"] = run.config
+    widget_state.show(run.config)
     st.session_state[OPEN_PENDING_KEY] = True
 
 
@@ -197,4 +194,4 @@ def live_interval(snap: Snapshot | None) -> float | None:
     page costs the server nothing."""
     if snap is None or not snap.active:
         return None
-    return QUEUED_POLL_SECONDS if snap.state == "queued" else POLL_SECONDS
+    return QUEUED_POLL_SECONDS if snap.state is RunState.QUEUED else POLL_SECONDS

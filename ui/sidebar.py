@@ -1,8 +1,9 @@
 """The shared sidebar: one widget per RunConfig field, synced with the URL, plus controls.
 
-Widget keys are "cfg_<field>". On a session's first run the URL's query parameters seed
-them (bad ones warn and fall back); on every run the URL is rewritten from the config,
-so the address bar is always a link that reproduces the run.
+Widget keys are "cfg_<field>", written only through ui/widget_state.py. On a session's
+first run the URL's query parameters seed them (bad ones warn and fall back); on every
+run the URL is rewritten from the config, so the address bar is always a link that
+reproduces the run.
 """
 
 from __future__ import annotations
@@ -11,26 +12,15 @@ from dataclasses import fields
 
 import streamlit as st
 
-from explorer.config import ConfigError, RunConfig
+from explorer.config import ConfigError, RunConfig, task_defaults
 from explorer.config import field_spec as spec
 from explorer.i18n import TEXTS, text
-from explorer.runs.states import ACTIVE
-from ui import classroom, i18n, session, task_widgets
+from explorer.runs.states import ACTIVE, FINISHED, RunState
+from ui import classroom, i18n, session, task_widgets, widget_state
 from ui.i18n import t
+from ui.widget_state import key
 
-PREFIX = "cfg_"
 REFUSED_KEY = "settings_refused"  # why the settings shown cannot train, or None
-DEFAULTS_BY_TASK = {
-    "sine_window": {"seq_len": 5},
-    "adding": {"seq_len": 100},
-    "series": {"seq_len": 20},
-    "digits": {"seq_len": 8},
-    "chars": {"seq_len": 64},
-}
-
-
-def key(name: str) -> str:
-    return PREFIX + name
 
 
 def load_url_once() -> None:
@@ -43,11 +33,9 @@ def load_url_once() -> None:
     config, warnings = RunConfig.from_query(params, base=preset.config if preset else None)
     config, data_warnings = task_widgets.check_url_data(config)  # a key from another session
     warnings = [*warnings, *data_warnings]
-    for f in fields(RunConfig):
-        st.session_state[key(f.name)] = getattr(config, f.name)
+    widget_state.show(config)
     st.session_state["url_warnings"] = [*extra, *warnings]
     st.session_state["url_loaded"] = True
-    st.session_state["last_valid_config"] = config
 
 
 def write_url(config: RunConfig) -> None:
@@ -133,10 +121,8 @@ def _choice(name: str, radio: bool = False, on_change=None) -> None:
 
 def _task_changed() -> None:
     """Give a task its natural sequence length when the user switches to it."""
-    task = st.session_state[key("task")]
-    defaults = {**{"seq_len": 50}, **DEFAULTS_BY_TASK.get(task, {})}
-    for name, value in defaults.items():
-        st.session_state[key(name)] = value
+    for name, value in task_defaults(widget_state.value("task")).items():
+        widget_state.set_value(name, value)
 
 
 def config_widgets() -> RunConfig:
@@ -181,8 +167,8 @@ def config_widgets() -> RunConfig:
         # What the sidebar shows is refused: nothing trains on it (Train and Step wait,
         # with the reason) and the pages keep drawing the last valid settings.
         sb.error(problem)
-        return st.session_state.get("last_valid_config", RunConfig())
-    st.session_state["last_valid_config"] = config
+        return widget_state.last_valid()
+    widget_state.remember(config)
     return config
 
 
@@ -199,7 +185,7 @@ def display_widgets() -> None:
 def controls(config: RunConfig) -> None:
     """Train / Pause / Resume / Step / Stop / Reset, depending on the run's state."""
     snap = session.snapshot()
-    state = snap.state if snap is not None else "idle"
+    state = snap.state if snap is not None else RunState.IDLE
     refused = st.session_state.get(REFUSED_KEY)
     # Train (Pause, Resume) on a row of its own, Step and Stop below: three in a row cut
     # their labels in presenter mode's larger type.
@@ -207,7 +193,7 @@ def controls(config: RunConfig) -> None:
     c2, c3 = st.columns(2)
     if state in ACTIVE:
         c1.button(t("btn.pause"), on_click=session.pause, key="btn_pause", width="stretch")
-    elif state == "paused":
+    elif state is RunState.PAUSED:
         c1.button(
             t("btn.resume"),
             on_click=session.train,
@@ -233,7 +219,7 @@ def controls(config: RunConfig) -> None:
         args=(config,),
         key="btn_step",
         width="stretch",
-        disabled=state in ("completed", "diverged", "stopped", "error") or refused is not None,
+        disabled=state in FINISHED or refused is not None,
         help=refused or t("btn.step_help"),
     )
     c3.button(

@@ -1,5 +1,10 @@
 """Page parts for the series, digits and chars tasks and for truncated BPTT. The views call
-these with the run's snapshot; they read explorer/ and place figures, nothing more."""
+these with the run's snapshot; they read explorer/ and place figures, nothing more.
+
+A page asks the task, never its name: the labels a task uses are attributes of its class
+(Task.loss_unit, baseline_key, timestep_axis_key, ...), and what only one kind of task
+draws is registered for its class (functools.singledispatch), as the series' baselines
+and data panel are for SeriesTask."""
 
 from __future__ import annotations
 
@@ -11,13 +16,14 @@ import numpy as np
 import plotly.graph_objects as go
 import streamlit as st
 
+from explorer import figures
 from explorer.config import RunConfig
 from explorer.engine.analysis import PCAResult
 from explorer.engine.history import History
 from explorer.engine.models import build_model
 from explorer.figures import tasks as task_figures
 from explorer.runs.states import Snapshot
-from explorer.tasks import Task, make_task
+from explorer.tasks import TASK_CLASSES, CharsTask, SeriesTask, Task, make_task
 from explorer.tasks.datasource import data_name
 from explorer.tasks.datastore import DataError
 from explorer.tasks.forecast import SeriesBaselines, persistence_curve, series_baselines
@@ -26,8 +32,6 @@ from explorer.tasks.tables import date_strings
 from ui import i18n, widgets
 from ui.i18n import t
 
-NEW_TASKS = ("series", "digits", "chars")
-LOSS_UNITS = {"series": "mse", "digits": "ce", "chars": "bits"}
 SAMPLE_LENGTH = 300
 
 
@@ -51,45 +55,76 @@ def chart(
     source: tuple | None = None,
 ) -> None:
     """widgets.chart with the explanation taken from explorer.i18n."""
-    widgets.chart(fig, key, source=source)
-    if help_key is not None:
-        with st.popover(t("widget.what")):
-            st.markdown(t(help_key))
+    widgets.chart(fig, key, help_key, source=source)
 
 
 # -- Train ------------------------------------------------------------------------------------
 def loss_figure(history: History, config: RunConfig, log_y: bool, baseline, lang: str):
     """The loss chart titled in the task's own loss (cross-entropy, bits per character);
     a series' with both its baselines."""
-    if config.task == "series" and (task := _task(config)) is not None:
-        b = series_baselines(task)  # type: ignore[arg-type]
-        mean = (b.mean_mse, t("baseline.series"))
-        last = (b.persistence_mse, t("baseline.series_persistence"))
-        pair = (last, mean) if b.persistence_is_stronger else (mean, last)
-        return task_figures.series_loss_figure(history, log_y, pair, lang)
-    unit = LOSS_UNITS.get(config.task)
-    name = t(f"baseline.{config.task}") if config.task in NEW_TASKS else None
-    return task_figures.task_loss_figure(history, unit, log_y, baseline, name, lang)
+    task = _task(config)
+    if task is None:  # the data is gone: the class still names the loss and baseline
+        return _loss_figure_of(TASK_CLASSES[config.task], history, log_y, baseline, lang)
+    return _loss_figure(task, history, log_y, baseline, lang)
+
+
+def _loss_figure_of(task: Task | type[Task], history: History, log_y: bool, baseline, lang):
+    name = t(task.baseline_key) if task.baseline_key else None
+    return task_figures.task_loss_figure(history, task.loss_unit, log_y, baseline, name, lang)
+
+
+@functools.singledispatch
+def _loss_figure(task: Task, history: History, log_y: bool, baseline, lang: str):
+    return _loss_figure_of(task, history, log_y, baseline, lang)
+
+
+@_loss_figure.register
+def _(task: SeriesTask, history: History, log_y: bool, baseline, lang: str):
+    b = series_baselines(task)
+    mean = (b.mean_mse, t("baseline.series"))
+    last = (b.persistence_mse, t("baseline.series_persistence"))
+    pair = (last, mean) if b.persistence_is_stronger else (mean, last)
+    return task_figures.series_loss_figure(history, log_y, pair, lang)
 
 
 def baseline_help(config: RunConfig) -> str | None:
     """The baseline metric's tooltip; a series' gives both baselines' scores."""
-    if config.task == "series" and (task := _task(config)) is not None:
-        b = series_baselines(task)  # type: ignore[arg-type]
-        return t("help.baseline.series", persistence=b.persistence_mse, mean=b.mean_mse)
-    return t(f"help.baseline.{config.task}") if config.task in ("digits", "chars") else None
+    task = _task(config)
+    if task is None:
+        key = TASK_CLASSES[config.task].baseline_help_key
+        return t(key) if key else None
+    return _baseline_help(task)
+
+
+@functools.singledispatch
+def _baseline_help(task: Task) -> str | None:
+    return t(task.baseline_help_key) if task.baseline_help_key else None
+
+
+@_baseline_help.register
+def _(task: SeriesTask) -> str | None:
+    b = series_baselines(task)
+    return t("help.baseline.series", persistence=b.persistence_mse, mean=b.mean_mse)
 
 
 def train_extras(snap: Snapshot, lang: str) -> None:
     """Inside the live fragment, below the loss chart: the digits' accuracy, the series'
     data, windowing, normalisation and predictions in its own units."""
-    task = _task(snap.config)
-    if task is None:
-        return
+    if (task := _task(snap.config)) is not None:
+        _train_extras(task, snap, lang)
+
+
+@functools.singledispatch
+def _train_extras(task: Task, snap: Snapshot, lang: str) -> None:
+    if task.draws_curve:  # a sine: the model's predictions against the truth
+        chart(
+            lambda: figures.prediction_figure(snap.predictions, lang=lang),
+            "prediction",
+            "chart.prediction",
+            source=(snap.predictions, lang),
+        )
     if task.kind == "classification":
         _accuracy(snap, task, lang)
-    elif task.name == "series":
-        _series(snap, task, lang)
 
 
 def _accuracy(snap: Snapshot, task: Task, lang: str) -> None:
@@ -102,14 +137,15 @@ def _accuracy(snap: Snapshot, task: Task, lang: str) -> None:
     chart(fig, "accuracy", "digits.help.accuracy")
 
 
-def _series(snap: Snapshot, task: Task, lang: str) -> None:
+@_train_extras.register
+def _series(task: SeriesTask, snap: Snapshot, lang: str) -> None:
     """The model's validation RMSE beside both baselines' (the column's units), the
     verdict against the stronger, and the predictions with the baselines drawn in."""
-    column = task.column  # type: ignore[attr-defined]
-    b = series_baselines(task)  # type: ignore[arg-type]
-    trained = snap.val_loss is not None and math.isfinite(snap.val_loss)
+    column = task.column
+    b = series_baselines(task)
+    val = snap.val_loss
     c1, c2, c3 = st.columns(3)
-    model = f"{b.rmse(snap.val_loss):.4g}" if trained else "–"  # type: ignore[arg-type]
+    model = f"{b.rmse(val):.4g}" if val is not None and math.isfinite(val) else "–"
     c1.metric(t("metric.rmse", column=column), model, help=t("help.rmse"))
     c2.metric(
         t("metric.persistence_rmse"),
@@ -117,20 +153,20 @@ def _series(snap: Snapshot, task: Task, lang: str) -> None:
         help=t("help.persistence_rmse"),
     )
     c3.metric(t("metric.mean_rmse"), f"{b.rmse(b.mean_mse):.4g}", help=t("help.mean_rmse"))
-    if trained:
-        st.markdown(_verdict(snap.val_loss, b))  # type: ignore[arg-type]
+    if val is not None and math.isfinite(val):
+        st.markdown(_verdict(val, b))
     pred = snap.predictions
     rows = pred.t if pred is not None else np.zeros(0)
     fig = task_figures.series_prediction_figure(
         pred,
         column,
         lang,
-        dates=task.dates_at(rows),  # type: ignore[attr-defined]
-        persistence=persistence_curve(task, rows),  # type: ignore[arg-type]
-        mean=float(task.windowing.denormalise(task.target_mean())),  # type: ignore[attr-defined]
+        dates=task.dates_at(rows),
+        persistence=persistence_curve(task, rows),
+        mean=float(task.windowing.denormalise(task.target_mean())),
     )
     chart(fig, "series_prediction", "series.help")
-    series_data_panel(snap.config)
+    _series_data_panel(task)
 
 
 def _verdict(model_mse: float, b: SeriesBaselines) -> str:
@@ -143,12 +179,9 @@ def _verdict(model_mse: float, b: SeriesBaselines) -> str:
     return t("series.verdict_loses", loss=-gain, **values)
 
 
-def series_data_panel(config: RunConfig) -> None:
+def _series_data_panel(task: SeriesTask) -> None:
     """What was done to the data before the network saw it: windows and normalisation."""
-    task = _task(config)
-    if task is None or task.name != "series":
-        return
-    w, source = task.windowing, task.source  # type: ignore[attr-defined]
+    config, w, source = task.config, task.windowing, task.source
     st.subheader(t("series.header"))
     st.markdown(
         t(
@@ -187,20 +220,21 @@ def _sample(
     text, and a slider moved back need not sample again)."""
     config = RunConfig.from_json(config_json)
     task = task_of(config)
+    assert isinstance(task, CharsTask), config.task  # sampling_section asks only for text
     model = build_model(config, task)
     model.load_state_dict(_state)
-    return sample_text(model, task, prompt, length, temperature, seed)  # type: ignore[arg-type]
+    return sample_text(model, task, prompt, length, temperature, seed)
 
 
 def sampling_section(snap: Snapshot | None) -> None:
     """Below the live charts of a chars run: sample text at a temperature, as in the
     tutorial. Sampling needs the weights, so it waits for the first steps."""
     config = snap.config if snap is not None else st.session_state.get("config")
-    if config is None or config.task != "chars":
+    if config is None or TASK_CLASSES[config.task].kind != "language":
         return
     st.subheader(t("chars.sample_header"))
     task = _task(config)
-    default_prompt = task.probe_text()[:20] if task is not None else ""  # type: ignore[attr-defined]
+    default_prompt = task.probe_text()[:20] if isinstance(task, CharsTask) else ""
     c1, c2, c3, c4 = st.columns([3, 2, 1, 1])
     temperature = c1.slider(
         t("chars.temperature"),
@@ -244,17 +278,18 @@ def sampling_section(snap: Snapshot | None) -> None:
 # -- Gradient flow ------------------------------------------------------------------------------
 def time_axis(fig: go.Figure, config: RunConfig) -> go.Figure:
     """Name the timestep axis after what a step is: a digit's row, a probe character."""
-    if config.task == "digits":
-        return task_figures.label_time_axis(fig, None, t("digits.row_axis"))
-    if config.task == "chars" and (task := _task(config)) is not None:
-        return task_figures.label_time_axis(fig, task.timestep_labels(), t("chars.probe_axis"))
-    return fig
+    key = TASK_CLASSES[config.task].timestep_axis_key
+    if key is None:
+        return fig
+    task = _task(config)
+    labels = task.timestep_labels() if task is not None else None
+    return task_figures.label_time_axis(fig, labels, t(key))
 
 
 def probe_note(config: RunConfig) -> None:
     """For the chars task: which string the gradient is measured on."""
-    if config.task == "chars" and (task := _task(config)) is not None:
-        st.caption(t("chars.probe_caption", probe=task.probe_text()))  # type: ignore[attr-defined]
+    if (task := _task(config)) is not None and (probe := task.probe_text()) is not None:
+        st.caption(t("chars.probe_caption", probe=probe))
 
 
 def tbptt_section(history: History, config: RunConfig, layer: int, lang: str) -> None:

@@ -3,8 +3,8 @@ numbers, pick a column, or go back to the built-in data. Streamlit glue only: pa
 checking live in explorer/ (tables, text_data, datasource).
 
 An accepted upload is registered in explorer.tasks.datastore under its content key, and the
-config's `data` field takes that key (widget key "cfg_data"): the URL carries the key,
-never a file name. This session keeps its files and registers them again on every rerun,
+config's `data` field takes that key (through ui/widget_state.py): the URL carries the
+key, never a file name. This session keeps its files and registers them again on every rerun,
 so the store's size limit never drops data a session is using. A bad upload shows what
 is wrong and what is accepted, and changes nothing else.
 
@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from explorer.config import DATA_TASKS, RunConfig
+from explorer.config import DATA_TASKS, DataKind, RunConfig, data_kind
 from explorer.tasks.datasource import check_data, data_name
 from explorer.tasks.datastore import (
     MAX_DATA_BYTES,
@@ -48,15 +48,15 @@ from explorer.tasks.tables import (
     parse_numbers,
 )
 from explorer.tasks.text_data import MAX_VOCAB, MIN_CHARS, UNKNOWN, decode_upload, make_corpus
-from ui import i18n
+from ui import i18n, widget_state
 from ui.i18n import t
+from ui.uploader import uploader_texts
 
-DATA_KEY, COLUMN_KEY = "cfg_data", "cfg_column"  # RunConfig's fields, as sidebar.key() names them
 FILES_KEY = "data_files"  # {content key: DataFile} this session brought
 BY_TASK_KEY = "data_by_task"  # {task: (data key, column)} so switching tasks keeps each one's
 LAST_TASK_KEY = "data_last_task"
 MESSAGE_KEY = "data_message"  # (kind, text) of the last upload or column choice
-UPLOAD_TYPES = {"series": ["csv", "tsv", "txt"], "chars": ["txt", "md", "text"]}
+UPLOAD_TYPES = {DataKind.TABLE: ["csv", "tsv", "txt"], DataKind.TEXT: ["txt", "md", "text"]}
 GENERATION_KEY = "data_upload_generation"  # {task: n}: a new n is a new, empty uploader
 ANSWERED_KEY = "data_uploads_answered"  # {file id: content key, "" when refused}
 ACCEPTED_COLUMN_KEY = "data_column_accepted"  # (data key, column): the last usable choice
@@ -122,7 +122,7 @@ def _accept(task: str, name: str, raw: bytes) -> str:
     """Check bytes as the task's data; register and select them and return their key, or
     say why not and return ""."""
     try:
-        if task == "series":
+        if data_kind(task) is DataKind.TABLE:
             table = parse_csv(raw)
             column = default_column(table)
             column_values(table, column)  # gaps, too short, constant: refused now
@@ -138,9 +138,9 @@ def _accept(task: str, name: str, raw: bytes) -> str:
         return ""
     entry = STORE.put(name, raw)
     _keep(entry)
-    st.session_state[DATA_KEY] = entry.key
-    if task == "series":
-        st.session_state[COLUMN_KEY] = column
+    widget_state.set_value("data", entry.key)
+    if data_kind(task) is DataKind.TABLE:
+        widget_state.set_value("column", column)
         st.session_state[ACCEPTED_COLUMN_KEY] = (entry.key, column)
     _message("success", t("data.accepted", name=name, detail=detail))
     return entry.key
@@ -198,20 +198,20 @@ def _on_upload(task: str, key: str) -> None:
         _empty_uploader(task)
 
 
-def _on_paste() -> None:
+def _on_paste(task: str) -> None:
     name = t("data.pasted_name")
     try:
         raw = parse_numbers(st.session_state.get("data_paste", ""))
     except DataError as exc:
         _message("error", t("data.refused", name=name, reason=error_text(exc)))
         return
-    _accept("series", name, raw)
+    _accept(task, name, raw)
 
 
 def _use_builtin(task: str) -> None:
-    st.session_state[DATA_KEY] = ""
-    if task == "series":
-        st.session_state[COLUMN_KEY] = ""
+    widget_state.set_value("data", "")
+    if data_kind(task) is DataKind.TABLE:
+        widget_state.set_value("column", "")
     st.session_state.pop(MESSAGE_KEY, None)
 
 
@@ -223,11 +223,12 @@ def _switch_data(task: str) -> None:
         return
     by_task = ss.setdefault(BY_TASK_KEY, {})
     if last in DATA_TASKS:
-        by_task[last] = (ss.get(DATA_KEY, ""), ss.get(COLUMN_KEY, ""))
+        by_task[last] = (widget_state.value("data", ""), widget_state.value("column", ""))
     if last is not None and task in DATA_TASKS:
-        ss[DATA_KEY], column = by_task.get(task, ("", ""))
-        if task == "series":
-            ss[COLUMN_KEY] = column
+        data, column = by_task.get(task, ("", ""))
+        widget_state.set_value("data", data)
+        if data_kind(task) is DataKind.TABLE:
+            widget_state.set_value("column", column)
     ss[LAST_TASK_KEY] = task
     ss.pop(MESSAGE_KEY, None)
 
@@ -235,25 +236,22 @@ def _switch_data(task: str) -> None:
 # -- the section -----------------------------------------------------------------------------
 def data_section() -> None:
     """The Data expander, for the series and chars tasks only."""
-    task = st.session_state.get("cfg_task")
+    task = widget_state.value("task")
     _switch_data(task)
     if task not in DATA_TASKS:
         return
-    if (entry := STORE.get(st.session_state.get(DATA_KEY) or "")) is not None:
+    if (entry := STORE.get(widget_state.value("data") or "")) is not None:
         _keep(entry)  # e.g. a saved run opened from the Compare page brought it
     keep_alive()
     with st.sidebar.expander(t("data.expander"), expanded=True):
-        current = RunConfig(task=task, data=st.session_state.get(DATA_KEY, "") or "")
+        current = RunConfig(task=task, data=widget_state.value("data", "") or "")
         try:
             st.caption(t("data.current", name=data_name(current, i18n.lang())))
         except DataError as exc:  # a key this process no longer holds
             st.warning(error_text(exc))
-            st.session_state[DATA_KEY] = ""
+            widget_state.set_value("data", "")
         _uploader_matches_data(task)
-        if task == "series":
-            _series_widgets()
-        else:
-            _text_widgets()
+        DATA_WIDGETS[data_kind(task)](task)
         if (message := st.session_state.get(MESSAGE_KEY)) is not None:
             kind, text = message
             (st.error if kind == "error" else st.success)(text)
@@ -266,61 +264,40 @@ def _uploader_matches_data(task: str) -> None:
     if upload is None:
         return
     answered = st.session_state.get(ANSWERED_KEY, {}).get(upload.file_id)
-    if answered != (st.session_state.get(DATA_KEY) or ""):
+    if answered != (widget_state.value("data") or ""):
         _empty_uploader(task)
 
 
-def uploader_texts(key: str, limit: str, types: list[str]) -> None:
-    """Streamlit 1.67's file uploader has no parameter for its own words (the "Upload"
-    button, "<limit> per file • <types>"), which stay English: in another language a
-    CSS rule puts ours in their place (the limit is ours: max_upload_size)."""
-    if i18n.lang() == "en":
-        return
-    note = t("data.dropzone", limit=limit, types=", ".join(t.upper() for t in types))
-    button = t("data.dropzone_button")
-    scope = f".st-key-{key} [data-testid='stFileUploaderDropzone']"
-    st.html(
-        "<style>"
-        f"{scope} [data-testid='stFileUploaderDropzoneInstructions'] span,"
-        f"{scope} button [data-testid='stMarkdownContainer'] p {{font-size: 0}}"
-        f"{scope} [data-testid='stFileUploaderDropzoneInstructions'] span::after"
-        f"{{content: {_css_string(note)}; font-size: 0.875rem; white-space: normal}}"
-        f"{scope} button [data-testid='stMarkdownContainer'] p::after"
-        f"{{content: {_css_string(button)}; font-size: 0.875rem}}"
-        "</style>"
-    )
-
-
-def _css_string(text: str) -> str:
-    """A CSS string literal (content: "..."): backslashes and quotes escaped, no markup."""
-    escaped = text.replace("\\", "\\\\").replace('"', '\\"')
-    return '"' + escaped.replace("<", "\\3c ").replace(">", "\\3e ") + '"'
-
-
-def _series_widgets() -> None:
-    key = upload_key("series")
+def _table_widgets(task: str) -> None:
+    key = upload_key(task)
     st.file_uploader(
         t("data.upload_csv"),
-        type=UPLOAD_TYPES["series"],
+        type=UPLOAD_TYPES[DataKind.TABLE],
         key=key,
         help=t("data.upload_csv_help", limit=format_bytes(MAX_DATA_BYTES), rows=MAX_ROWS),
         on_change=_on_upload,
-        args=("series", key),
+        args=(task, key),
         max_upload_size=max(1, MAX_DATA_BYTES // 2**20),
     )
-    uploader_texts(key, format_bytes(MAX_DATA_BYTES), UPLOAD_TYPES["series"])
+    uploader_texts(key, format_bytes(MAX_DATA_BYTES), UPLOAD_TYPES[DataKind.TABLE])
     st.text_area(
         t("data.paste"),
         key="data_paste",
         height=80,
         help=t("data.paste_help", minimum=MIN_VALUES),
     )
-    st.button(t("data.paste_button"), key="data_paste_use", on_click=_on_paste, width="stretch")
+    st.button(
+        t("data.paste_button"),
+        key="data_paste_use",
+        on_click=_on_paste,
+        args=(task,),
+        width="stretch",
+    )
     st.button(
         t("data.example_button"),
         key="data_example",
         on_click=_use_builtin,
-        args=("series",),
+        args=(task,),
         help=t("data.example_help"),
         width="stretch",
     )
@@ -334,20 +311,20 @@ def _column_select() -> None:
     and the reason is shown. So the box always names the column that trains."""
     from explorer.tasks.datasource import series_table
 
-    data = st.session_state.get(DATA_KEY, "") or ""
+    data = widget_state.value("data", "") or ""
     try:
         _, table = series_table(data)
     except DataError:
         return
     options = list(table.numeric)
-    if st.session_state.get(COLUMN_KEY) not in options:
-        st.session_state[COLUMN_KEY] = default_column(table)
-    column = st.session_state[COLUMN_KEY]
+    if widget_state.value("column") not in options:
+        widget_state.set_value("column", default_column(table))
+    column = widget_state.value("column")
     try:
         column_values(table, column)
     except DataError as exc:
         kept = _accepted_column(table, data)
-        st.session_state[COLUMN_KEY] = kept
+        widget_state.set_value("column", kept)
         st.session_state[ACCEPTED_COLUMN_KEY] = (data, kept)
         reason = error_text(exc)
         _message("error", t("data.column_refused", column=column, reason=reason, kept=kept))
@@ -357,7 +334,9 @@ def _column_select() -> None:
             message = st.session_state.get(MESSAGE_KEY)
             if message is not None and message[0] == "error":  # a refused column's: answered
                 st.session_state.pop(MESSAGE_KEY)
-    st.selectbox(t("data.column"), options, key=COLUMN_KEY, help=t("data.column_help"))
+    st.selectbox(
+        t("data.column"), options, key=widget_state.key("column"), help=t("data.column_help")
+    )
 
 
 def _accepted_column(table: SeriesTable, data: str) -> str:
@@ -368,11 +347,11 @@ def _accepted_column(table: SeriesTable, data: str) -> str:
     return default_column(table)
 
 
-def _text_widgets() -> None:
-    key = upload_key("chars")
+def _text_widgets(task: str) -> None:
+    key = upload_key(task)
     st.file_uploader(
         t("data.upload_text"),
-        type=UPLOAD_TYPES["chars"],
+        type=UPLOAD_TYPES[DataKind.TEXT],
         key=key,
         help=t(
             "data.upload_text_help",
@@ -382,14 +361,18 @@ def _text_widgets() -> None:
             unknown=UNKNOWN,
         ),
         on_change=_on_upload,
-        args=("chars", key),
+        args=(task, key),
         max_upload_size=max(1, MAX_DATA_BYTES // 2**20),
     )
-    uploader_texts(key, format_bytes(MAX_DATA_BYTES), UPLOAD_TYPES["chars"])
+    uploader_texts(key, format_bytes(MAX_DATA_BYTES), UPLOAD_TYPES[DataKind.TEXT])
     st.button(
         t("data.builtin_text_button"),
         key="data_builtin_text",
         on_click=_use_builtin,
-        args=("chars",),
+        args=(task,),
         width="stretch",
     )
+
+
+# What the Data section offers for each kind of data.
+DATA_WIDGETS = {DataKind.TABLE: _table_widgets, DataKind.TEXT: _text_widgets}

@@ -11,7 +11,7 @@ import streamlit as st
 
 from explorer import figures
 from explorer.i18n import TEXTS
-from explorer.runs.states import Snapshot
+from explorer.runs.states import RunState, Snapshot
 from ui import classroom, plot, session
 from ui.i18n import t
 
@@ -137,7 +137,7 @@ def status_line(snap: Snapshot | None) -> None:
         parts.append(t("status.val", val=f"{snap.val_loss:.4g}"))
     line = " · ".join(parts)
     message = state_message(snap)
-    if snap.state in ("diverged", "error"):
+    if snap.state in (RunState.DIVERGED, RunState.ERROR):
         st.error(f"{line}\n\n{message}")
     elif message:
         st.info(f"{line} — {message}")

@@ -29,7 +29,7 @@ import numpy as np
 import pandas as pd
 import torch
 
-from explorer.config import RunConfig
+from explorer.config import RunConfig, data_kind
 from explorer.engine.analysis import hidden_pca, predictions, run_summary
 from explorer.engine.history import HiddenRecord, History, StepRecord
 from explorer.engine.probes import ProbeRecord, SpectrumRecord
@@ -116,7 +116,7 @@ def save_run(folder: Path, trainer: Trainer) -> Path:
             frame.insert(1, "date", date_strings(dates))  # beside t, the row: both kept
         frame.to_csv(folder / "predictions.csv", index=False)
     if (data := data_file(trainer.config)) is not None:
-        (folder / f"data.{DATA_SUFFIX[trainer.config.task]}").write_bytes(data.raw)
+        (folder / f"data.{DATA_SUFFIX[data_kind(trainer.config.task)]}").write_bytes(data.raw)
     if trainer.task.kind == "language":
         from explorer.tasks.sampling import samples_text
 
@@ -199,7 +199,7 @@ def _load_data(folder: Path, config: RunConfig, summary: dict[str, Any]) -> None
     key config.json names. Registered in the data store, so the task can be rebuilt."""
     if not config.data:
         return
-    name = f"data.{DATA_SUFFIX[config.task]}"
+    name = f"data.{DATA_SUFFIX[data_kind(config.task)]}"
     path = folder / name
     if not path.is_file():
         raise BundleError(f"config.json names data {short_key(config.data)} but {name} is missing")

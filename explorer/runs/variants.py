@@ -17,27 +17,12 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from explorer.config import ConfigError, RunConfig, field_spec
+from explorer.config import ConfigError, RunConfig, field_spec, varied_knobs
 
 MAX_VARIANTS = 12
 
 
-# The knobs a comparison may vary: the physics ones. Not steps (progress would not line
-# up), nor task or batch (the data would differ, which is not a comparison).
-KNOBS = (
-    "cell",
-    "clip",
-    "clip_value",
-    "lr",
-    "hidden",
-    "seq_len",
-    "init",
-    "seed",
-    "optimizer",
-    "whh_gain",
-    "forget_bias",
-    "tbptt",
-)
+KNOBS = varied_knobs()  # the knobs a comparison may vary (explorer.config)
 
 
 class CompareError(ValueError):

@@ -66,6 +66,13 @@ class Task(ABC):
     # Compare's default target: this fraction of baseline_loss() (a tenth: "learned
     # something"; a series' baseline is persistence, which is the bar itself)
     target_fraction: float = 0.1
+    # What the pages call things, as keys of explorer.i18n (None: the generic label). Class
+    # attributes, so a page can label a run whose data this process no longer holds.
+    loss_unit: str | None = None  # loss.title.<unit>: "mse", "ce" or "bits"
+    baseline_key: str | None = None  # the baseline's name on the loss chart
+    baseline_help_key: str | None = None  # the baseline metric's tooltip
+    timestep_axis_key: str | None = None  # what one timestep is (a digit's row, a character)
+    draws_curve: bool = False  # the Train page draws predictions() against the truth
 
     def __init__(self, config: RunConfig) -> None:
         self.config = config
@@ -137,6 +144,10 @@ class Task(ABC):
     # -- what the pages label -------------------------------------------------------------
     def timestep_labels(self) -> list[str] | None:
         """Tick labels for the timestep axis of gradient-flow charts (None: numbers)."""
+        return None
+
+    def probe_text(self) -> str | None:
+        """The text the gradient is measured on, for a task with a fixed probe string."""
         return None
 
     def probe_classes(self) -> np.ndarray | None:

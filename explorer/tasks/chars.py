@@ -33,6 +33,10 @@ class CharsTask(Task):
     kind: Kind = "language"
     head = "every"
     baseline_name = text("baseline.chars")
+    loss_unit = "bits"
+    baseline_key = "baseline.chars"
+    baseline_help_key = "help.baseline.chars"
+    timestep_axis_key = "chars.probe_axis"
 
     def __init__(self, config: RunConfig) -> None:
         super().__init__(config)

@@ -6,7 +6,7 @@ up in explorer.tasks.datastore. Parsing is cached per key: a key names immutable
 its table or corpus never changes. No torch here: the command line and the sidebar
 check data before any model exists.
 
->>> from explorer.config import RunConfig
+>>> from explorer.config import DataKind, RunConfig, data_kind
 >>> source = series_source(RunConfig(task="series", seq_len=20))
 >>> source.column, source.windowing.n_windows, source.windowing.n_train
 ('close', 480, 384)
@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from explorer.config import RunConfig
+from explorer.config import DataKind, RunConfig, data_kind
 from explorer.i18n import text
 from explorer.tasks.datastore import DataError, DataFile, lookup
 from explorer.tasks.tables import (
@@ -32,7 +32,7 @@ from explorer.tasks.tables import (
 )
 from explorer.tasks.text_data import Corpus, builtin_corpus, decode_upload, make_corpus
 
-DATA_SUFFIX = {"series": "csv", "chars": "txt"}  # a run folder keeps data.csv or data.txt
+DATA_SUFFIX = {DataKind.TABLE: "csv", DataKind.TEXT: "txt"}  # a run folder keeps data.csv or .txt
 
 
 @dataclass(frozen=True)
@@ -89,10 +89,8 @@ def chars_corpus(config: RunConfig) -> Corpus:
 
 def check_data(config: RunConfig) -> None:
     """Raise DataError when the config's task cannot use its data as set up."""
-    if config.task == "series":
-        series_source(config)
-    elif config.task == "chars":
-        chars_corpus(config)
+    if (kind := data_kind(config.task)) is not None:
+        {DataKind.TABLE: series_source, DataKind.TEXT: chars_corpus}[kind](config)
 
 
 def data_file(config: RunConfig) -> DataFile | None:
@@ -104,9 +102,10 @@ def data_file(config: RunConfig) -> DataFile | None:
 def data_name(config: RunConfig, lang: str = "en") -> str:
     """What to call the config's data on screen: the uploaded file's name, or a
     description of the built-in data in the page's language."""
-    if config.task == "series":
+    kind = data_kind(config.task)
+    if kind is DataKind.TABLE:
         return series_table(config.data)[0] or text("data.example_name", lang)
-    if config.task == "chars":
+    if kind is DataKind.TEXT:
         corpus = text_corpus(config.data)
         if not config.data:
             return text("data.builtin_text_name", lang, chars=len(corpus.text))

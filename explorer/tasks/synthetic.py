@@ -51,6 +51,7 @@ class SineNextTask(Task):
     The trained model later generates the wave from its own outputs."""
 
     name = "sine_next"
+    draws_curve = True
     head = "every"
     baseline_name = "predict 0 (the mean of a sine)"
 
@@ -82,6 +83,7 @@ class SineWindowTask(Task):
     The noise puts a floor of 0.01 under the validation MSE."""
 
     name = "sine_window"
+    draws_curve = True
     NOISE_SD = 0.1
     TRAIN_FRACTION = 0.8
 
