@@ -5,14 +5,36 @@ Streamlit runs this file as the module "__main__". A Compare worker process, sta
 keeps the app from running inside a worker (Python's "safe importing of the main module").
 """
 
+from typing import NamedTuple
+
 import streamlit as st
 import torch
 
+from explorer.runs.states import RunState
 from ui import classroom, i18n, janitor, presence, session, sidebar, widgets
 from ui.i18n import t
 from ui.task_widgets import field_label
 
 torch.set_num_threads(1)  # one core per training thread; sessions share the machine
+
+
+class PageSpec(NamedTuple):
+    path: str  # the page's script; its file name is its URL path
+    title: str  # key in explorer.i18n
+    icon: str
+    draws_run: bool  # the page draws the session's run (a chart or more, once it trained)
+
+
+# The pages, in the navigation's order; the first opens by default. tests/harness.py
+# visits these.
+PAGES = (
+    PageSpec("views/train.py", "page.train", ":material/show_chart:", True),
+    PageSpec("views/gradient_flow.py", "page.gradients", ":material/waves:", True),
+    PageSpec("views/hidden_states.py", "page.hidden", ":material/scatter_plot:", True),
+    PageSpec("views/learn.py", "page.learn", ":material/function:", True),
+    PageSpec("views/compare.py", "page.compare", ":material/compare_arrows:", False),
+    PageSpec("views/classroom.py", "page.classroom", ":material/school:", False),
+)
 
 
 def main() -> None:
@@ -26,14 +48,8 @@ def main() -> None:
         initial_sidebar_state="collapsed" if classroom.presenter() else "auto",
     )
     pages = [
-        st.Page(
-            "views/train.py", title=t("page.train"), icon=":material/show_chart:", default=True
-        ),
-        st.Page("views/gradient_flow.py", title=t("page.gradients"), icon=":material/waves:"),
-        st.Page("views/hidden_states.py", title=t("page.hidden"), icon=":material/scatter_plot:"),
-        st.Page("views/learn.py", title=t("page.learn"), icon=":material/function:"),
-        st.Page("views/compare.py", title=t("page.compare"), icon=":material/compare_arrows:"),
-        st.Page("views/classroom.py", title=t("page.classroom"), icon=":material/school:"),
+        st.Page(p.path, title=t(p.title), icon=p.icon, default=p.path == PAGES[0].path)
+        for p in PAGES
     ]
     navigation = st.navigation(pages)
     classroom.go_to_lesson_page(navigation.url_path)
@@ -64,7 +80,7 @@ def main() -> None:
 
     classroom.banner()
     snap = session.snapshot()
-    if snap is not None and snap.state != "idle" and snap.config != config:
+    if snap is not None and snap.state is not RunState.IDLE and snap.config != config:
         changed = ", ".join(field_label(name) for name in snap.config.diff(config))
         st.warning(t("status.changed", fields=changed), icon=":material/restart_alt:")
 

@@ -1,10 +1,55 @@
-"""Shared AppTest helpers: what a page drew, read the way a person would see it."""
+"""The one AppTest harness: open the app as a browser would (a URL's query), visit the
+pages app.py declares, read what a page drew the way a person would see it.
+
+A module rather than conftest.py: tests call these as plain functions, and pytest
+advises against importing conftest."""
 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Mapping
+from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
+
+import app
+from explorer.runs.live import LiveRun
+from explorer.runs.states import Snapshot
+
+ROOT = Path(__file__).resolve().parents[1]
+PAGES = [p.path for p in app.PAGES]  # every page, in the navigation's order
+RUN_PAGES = [p.path for p in app.PAGES if p.draws_run]  # those that draw the session's run
+TIMEOUT = 60  # seconds a script run may take
+
+
+def open_app(query: Mapping[str, str] | None = None, page: str | None = None) -> AppTest:
+    """The app opened at a URL with this query, run once (then switched to `page`)."""
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT)
+    at.query_params.update(query or {})
+    at.run()
+    if page is not None:
+        at.switch_page(page).run()
+    return at
+
+
+def no_exception(at: AppTest) -> None:
+    assert not at.exception, [e.value for e in at.exception]
+
+
+def run_of(at: AppTest) -> LiveRun:
+    return at.session_state["live_run"]
+
+
+def train_until(
+    at: AppTest, predicate: Callable[[Snapshot], bool], timeout: float = 60.0
+) -> Snapshot:
+    """Press Train and wait on the run itself (run_every never fires in AppTest), then
+    draw the page once more."""
+    at.button(key="btn_train").click().run()
+    snap = run_of(at).wait_for(predicate, timeout)
+    assert predicate(snap), f"run did not get there: {snap.state} at step {snap.step}"
+    at.run()
+    return snap
 
 
 def chart_specs(at: AppTest) -> list[dict]:

@@ -11,14 +11,21 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from harness import chart_specs, chart_titles
-from streamlit.testing.v1 import AppTest
+from harness import (
+    PAGES,
+    RUN_PAGES,
+    chart_specs,
+    chart_titles,
+    no_exception,
+    open_app,
+    run_of,
+    train_until,
+)
 
 from explorer.config import RunConfig
 from explorer.runs.live import REGISTRY
 
 ROOT = Path(__file__).resolve().parents[1]
-PAGES = ["views/train.py", "views/gradient_flow.py", "views/hidden_states.py", "views/learn.py"]
 SMALL = {"hidden": "8", "seq_len": "12", "steps": "40", "batch": "8"}
 
 
@@ -26,29 +33,6 @@ SMALL = {"hidden": "8", "seq_len": "12", "steps": "40", "batch": "8"}
 def stop_runs():
     yield
     REGISTRY.stop_all()
-
-
-def app(query: dict[str, str] | None = None) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-    if query:
-        at.query_params.update(query)
-    return at.run()
-
-
-def no_exception(at: AppTest) -> None:
-    assert not at.exception, [e.value for e in at.exception]
-
-
-def run_of(at: AppTest):
-    return at.session_state["live_run"]
-
-
-def train_until(at: AppTest, predicate, timeout: float = 60.0):
-    at.button(key="btn_train").click().run()
-    snap = run_of(at).wait_for(predicate, timeout)
-    assert predicate(snap), f"run did not get there: {snap.state} at step {snap.step}"
-    at.run()
-    return snap
 
 
 def values(data) -> np.ndarray:
@@ -65,7 +49,7 @@ def values(data) -> np.ndarray:
 
 @pytest.mark.parametrize("page", PAGES)
 def test_every_page_renders_before_any_run(page):
-    at = app()
+    at = open_app()
     at.switch_page(page).run()
     no_exception(at)
     assert at.title[0].value  # each page names itself
@@ -74,9 +58,9 @@ def test_every_page_renders_before_any_run(page):
 
 @pytest.mark.parametrize("cell", ["rnn", "lstm", "gru"])
 def test_every_page_renders_during_and_after_training(cell):
-    at = app({**SMALL, "cell": cell, "task": "sine_next"})
+    at = open_app({**SMALL, "cell": cell, "task": "sine_next"})
     train_until(at, lambda s: s.state == "completed")
-    for page in PAGES:
+    for page in RUN_PAGES:
         at.switch_page(page).run()
         no_exception(at)
         assert chart_specs(at), page
@@ -87,7 +71,7 @@ def test_every_page_renders_during_and_after_training(cell):
 
 
 def test_train_advances_the_run_and_the_charts_show_it():
-    at = app(SMALL)
+    at = open_app(SMALL)
     snap = train_until(at, lambda s: s.step >= 10)
     no_exception(at)
     loss = next(s for s in chart_specs(at) if s["layout"]["title"]["text"].startswith("Loss"))
@@ -99,7 +83,7 @@ def test_train_advances_the_run_and_the_charts_show_it():
 
 
 def test_controls_change_the_config_and_the_url():
-    at = app()
+    at = open_app()
     at.slider(key="cfg_hidden").set_value(64)
     at.radio(key="cfg_cell").set_value("gru")
     at.run()
@@ -124,7 +108,7 @@ def test_query_parameters_round_trip_into_the_widgets():
         forget_bias=1.0,
         seed=7,
     )
-    at = app(config.to_query())
+    at = open_app(config.to_query())
     no_exception(at)
     assert at.session_state["config"] == config
     assert at.slider(key="cfg_hidden").value == 48
@@ -134,7 +118,7 @@ def test_query_parameters_round_trip_into_the_widgets():
 
 
 def test_bad_query_parameters_warn_and_fall_back():
-    at = app({"hidden": "9999", "cell": "transformer", "lr": "abc", "lang": "zh"})
+    at = open_app({"hidden": "9999", "cell": "transformer", "lr": "abc", "lang": "zh"})
     no_exception(at)
     warnings = " ".join(w.value for w in at.warning)
     for name in ("hidden", "cell", "lr"):
@@ -147,7 +131,7 @@ def test_bad_query_parameters_warn_and_fall_back():
 
 
 def test_an_invalid_combination_is_explained_and_the_last_valid_config_kept():
-    at = app()
+    at = open_app()
     at.radio(key="cfg_cell").set_value("lstm").run()
     at.selectbox(key="cfg_init").set_value("identity").run()
     no_exception(at)
@@ -157,7 +141,7 @@ def test_an_invalid_combination_is_explained_and_the_last_valid_config_kept():
 
 
 def test_pause_step_and_stop():
-    at = app({**SMALL, "steps": "100000"})
+    at = open_app({**SMALL, "steps": "100000"})
     train_until(at, lambda s: s.step >= 3)
     at.button(key="btn_pause").click().run()
     run = run_of(at)
@@ -176,7 +160,7 @@ def test_pause_step_and_stop():
 
 
 def test_changed_settings_say_so_and_reset_starts_afresh():
-    at = app({**SMALL, "steps": "100000"})
+    at = open_app({**SMALL, "steps": "100000"})
     train_until(at, lambda s: s.step >= 2)
     at.slider(key="cfg_hidden").set_value(16).run()
     assert any("Settings changed" in w.value and "Hidden units" in w.value for w in at.warning)
@@ -198,19 +182,19 @@ def test_an_exploding_learning_rate_diverges_with_a_message_not_a_crash():
         "whh_gain": "5",
         "steps": "200",
     }
-    at = app(query)
+    at = open_app(query)
     snap = train_until(at, lambda s: s.state in ("diverged", "completed"))
     no_exception(at)
     assert snap.state == "diverged", snap.message
     errors = " ".join(e.value for e in at.error)
     assert "Diverged at step" in errors
-    for page in PAGES:
+    for page in RUN_PAGES:
         at.switch_page(page).run()
         no_exception(at)
 
 
 def test_downloads_appear_once_there_is_something_to_download():
-    at = app(SMALL)
+    at = open_app(SMALL)
     assert not at.get("download_button")
     train_until(at, lambda s: s.state == "completed")
     labels = [b.proto.label for b in at.get("download_button")]
@@ -218,7 +202,7 @@ def test_downloads_appear_once_there_is_something_to_download():
 
 
 def test_hidden_states_slider_reaches_back_in_training():
-    at = app(SMALL)
+    at = open_app(SMALL)
     train_until(at, lambda s: s.state == "completed")
     at.switch_page("views/hidden_states.py").run()
     at.toggle(key="pca_follow").set_value(False).run()
@@ -232,7 +216,7 @@ def test_hidden_states_slider_reaches_back_in_training():
 def test_refused_settings_train_nothing_until_they_are_fixed():
     """What the sidebar shows is what trains: while it shows settings that cannot train,
     Train and Step wait and say why; fixing them brings Train back."""
-    at = app({"task": "sine_window", "seq_len": "5"})
+    at = open_app({"task": "sine_window", "seq_len": "5"})
     at.slider(key="cfg_seq_len").set_value(150).run()  # sine_window allows at most 100
     assert any("seq_len" in e.value for e in at.error)
     train, step = at.button(key="btn_train"), at.button(key="btn_step")

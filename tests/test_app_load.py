@@ -6,6 +6,7 @@ import time
 from pathlib import Path
 
 import pytest
+from harness import open_app
 from streamlit.testing.v1 import AppTest
 
 from explorer.config import RunConfig
@@ -33,9 +34,7 @@ def one_place(monkeypatch) -> RunQueue:
 
 
 def app(lang: str = "en") -> AppTest:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-    at.query_params.update({**ENDLESS, "lang": lang})
-    return at.run()
+    return open_app({**ENDLESS, "lang": lang})
 
 
 def peek(run: LiveRun):
@@ -114,9 +113,7 @@ def test_a_released_run_says_where_its_history_went(tmp_path, monkeypatch):
 
 def test_settings_too_heavy_for_a_shared_server_are_refused_with_the_reason(monkeypatch):
     monkeypatch.setenv("RNN_EXPLORER_MAX_WORK", "1000000")
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-    at.query_params.update({"hidden": "64", "seq_len": "100", "batch": "64"})
-    at.run()
+    at = open_app({"hidden": "64", "seq_len": "100", "batch": "64"})
     at.button(key="btn_train").click().run()
     assert not at.exception
     assert "live_run" not in at.session_state or at.session_state["live_run"] is None

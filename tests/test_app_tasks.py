@@ -8,7 +8,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from harness import chart_specs, chart_titles
+from harness import PAGES, chart_specs, chart_titles, no_exception, open_app
 from streamlit.testing.v1 import AppTest
 
 from explorer.runs.folders import RUNS_ENV
@@ -16,13 +16,6 @@ from explorer.runs.live import REGISTRY
 from explorer.tasks.datastore import STORE, content_key
 
 ROOT = Path(__file__).resolve().parents[1]
-PAGES = [
-    "views/train.py",
-    "views/gradient_flow.py",
-    "views/hidden_states.py",
-    "views/learn.py",
-    "views/compare.py",
-]
 SMALL = {"hidden": "8", "steps": "30", "batch": "16"}
 
 
@@ -33,16 +26,6 @@ def stop_runs(tmp_path, monkeypatch):
     monkeypatch.setenv(RUNS_ENV, str(tmp_path / "runs"))
     yield
     REGISTRY.stop_all()
-
-
-def app(query: dict[str, str]) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-    at.query_params.update(query)
-    return at.run()
-
-
-def no_exception(at: AppTest) -> None:
-    assert not at.exception, [e.value for e in at.exception]
 
 
 def spec(at: AppTest, title_start: str) -> dict:
@@ -74,7 +57,7 @@ def csv_bytes(n: int = 60) -> bytes:
 
 
 def test_series_on_the_example_every_page_and_the_data_panel():
-    at = app({"task": "series", **SMALL})
+    at = open_app({"task": "series", **SMALL})
     every_page(at)  # before any run
     assert any("example series" in c.value for c in at.caption)
     train(at)
@@ -88,7 +71,7 @@ def test_series_on_the_example_every_page_and_the_data_panel():
 
 
 def test_a_good_upload_trains_on_it():
-    at = app({"task": "series", **SMALL, "seq_len": "10"})
+    at = open_app({"task": "series", **SMALL, "seq_len": "10"})
     raw = csv_bytes()
     at.file_uploader(key="data_upload_series").set_value(("prices.csv", raw, "text/csv")).run()
     no_exception(at)
@@ -115,7 +98,7 @@ def test_a_good_upload_trains_on_it():
     ],
 )
 def test_a_bad_upload_shows_an_error_and_the_app_keeps_working(name, raw, says):
-    at = app({"task": "series", **SMALL})
+    at = open_app({"task": "series", **SMALL})
     before = at.session_state["config"]
     at.file_uploader(key="data_upload_series").set_value((name, raw, "text/csv")).run()
     no_exception(at)
@@ -125,7 +108,7 @@ def test_a_bad_upload_shows_an_error_and_the_app_keeps_working(name, raw, says):
 
 
 def test_bad_uploads_then_a_run_still_trains():
-    at = app({"task": "series", **SMALL})
+    at = open_app({"task": "series", **SMALL})
     at.file_uploader(key="data_upload_series").set_value(("x.csv", b"\x00\x01", "text/csv")).run()
     assert at.error
     train(at)
@@ -133,7 +116,7 @@ def test_bad_uploads_then_a_run_still_trains():
 
 
 def test_pasted_numbers_and_a_series_too_short_for_the_window():
-    at = app({"task": "series", **SMALL, "seq_len": "20"})
+    at = open_app({"task": "series", **SMALL, "seq_len": "20"})
     at.text_area(key="data_paste").input(" ".join(str(i % 7) for i in range(25))).run()
     at.button(key="data_paste_use").click().run()
     no_exception(at)
@@ -151,7 +134,7 @@ def test_pasted_numbers_and_a_series_too_short_for_the_window():
 def test_a_link_to_data_from_another_session_warns_and_falls_back():
     key = "sha256:" + "1" * 64
     assert key not in STORE
-    at = app({"task": "series", "data": key, "column": "price"})
+    at = open_app({"task": "series", "data": key, "column": "price"})
     no_exception(at)
     warnings = " ".join(w.value for w in at.warning)
     assert "uploaded to another session" in warnings and "upload it again" in warnings
@@ -163,7 +146,7 @@ def test_a_link_to_data_from_another_session_warns_and_falls_back():
 def test_a_link_to_data_this_server_holds_opens_it():
     raw = csv_bytes(40)
     key = STORE.put("shared.csv", raw).key  # uploaded by a teacher's session, say
-    at = app({"task": "series", "data": key, "column": "level", "seq_len": "10"})
+    at = open_app({"task": "series", "data": key, "column": "level", "seq_len": "10"})
     no_exception(at)
     assert not at.warning
     assert at.session_state["config"].data == key
@@ -171,7 +154,7 @@ def test_a_link_to_data_this_server_holds_opens_it():
 
 
 def test_digits_every_page_accuracy_and_classes():
-    at = app({"task": "digits", **SMALL, "cell": "gru"})
+    at = open_app({"task": "digits", **SMALL, "cell": "gru"})
     train(at)
     shown = every_page(at)
     assert "Accuracy" in shown["views/train.py"]
@@ -187,7 +170,7 @@ def test_digits_every_page_accuracy_and_classes():
 
 
 def test_chars_with_truncation_every_page_sampling_and_labelled_axes():
-    at = app({"task": "chars", **SMALL, "seq_len": "16", "tbptt": "4"})
+    at = open_app({"task": "chars", **SMALL, "seq_len": "16", "tbptt": "4"})
     every_page(at)
     assert at.file_uploader(key="data_upload_chars")
     train(at)
@@ -207,7 +190,7 @@ def test_chars_with_truncation_every_page_sampling_and_labelled_axes():
 
 
 def test_a_bad_text_upload_is_refused():
-    at = app({"task": "chars", **SMALL})
+    at = open_app({"task": "chars", **SMALL})
     at.file_uploader(key="data_upload_chars").set_value(("a.txt", b"too short", "text/plain")).run()
     no_exception(at)
     assert "at least 2,000 are needed" in " ".join(e.value for e in at.error)
@@ -233,7 +216,7 @@ def test_an_upload_sent_again_after_a_page_switch_keeps_the_chosen_column():
     the Compare page) and the browser sends the same file again with the next click: it
     was accepted a second time and reset the column to the default. The same upload (by
     its file id) is answered once."""
-    at = app({"task": "series", **SMALL, "seq_len": "10"})
+    at = open_app({"task": "series", **SMALL, "seq_len": "10"})
     raw = stock_csv()
     at.file_uploader(key="data_upload_series").set_value(("prices.csv", raw, "text/csv")).run()
     assert at.session_state["config"].column == "Close"  # the likely target, not Open
@@ -254,7 +237,7 @@ def test_an_upload_sent_again_after_a_page_switch_keeps_the_chosen_column():
 
 
 def test_a_column_with_gaps_is_refused_and_the_box_keeps_the_column_that_trains():
-    at = app({"task": "series", **SMALL, "seq_len": "10"})
+    at = open_app({"task": "series", **SMALL, "seq_len": "10"})
     raw = stock_csv(gap_at=17)
     at.file_uploader(key="data_upload_series").set_value(("prices.csv", raw, "text/csv")).run()
     at.selectbox(key="cfg_column").set_value("Open").run()
@@ -274,7 +257,7 @@ def test_a_column_with_gaps_is_refused_and_the_box_keeps_the_column_that_trains(
 def test_a_link_to_a_column_with_gaps_opens_on_a_usable_column():
     raw = stock_csv(gap_at=3)
     key = STORE.put("gappy.csv", raw).key
-    at = app({"task": "series", "data": key, "column": "Low", "seq_len": "10"})
+    at = open_app({"task": "series", "data": key, "column": "Low", "seq_len": "10"})
     no_exception(at)
     assert at.selectbox(key="cfg_column").value == "Close"
     assert at.session_state["config"].column == "Close"
@@ -282,7 +265,7 @@ def test_a_link_to_a_column_with_gaps_opens_on_a_usable_column():
 
 
 def test_a_refused_upload_empties_the_upload_box_and_keeps_its_error():
-    at = app({"task": "series", **SMALL})
+    at = open_app({"task": "series", **SMALL})
     bad = b"v\n" + b"1,5\n" * 3
     at.file_uploader(key="data_upload_series").set_value(("bad.csv", bad, "text/csv")).run()
     no_exception(at)
@@ -295,7 +278,7 @@ def test_a_refused_upload_empties_the_upload_box_and_keeps_its_error():
 
 
 def test_an_accepted_upload_says_how_it_was_read_and_the_example_empties_the_box():
-    at = app({"task": "series", **SMALL, "seq_len": "10"})
+    at = open_app({"task": "series", **SMALL, "seq_len": "10"})
     raw = stock_csv()
     at.file_uploader(key="data_upload_series").set_value(("prices.csv", raw, "text/csv")).run()
     loaded = " ".join(s.value for s in at.success)
@@ -312,9 +295,9 @@ def test_an_accepted_upload_says_how_it_was_read_and_the_example_empties_the_box
 def test_the_uploaders_own_words_are_translated(task):
     """Streamlit's "Upload" and "<limit> per file" have no parameter: a CSS rule puts the
     Chinese in their place (checked in a real browser by tests/test_series_browser.py)."""
-    at = app({"task": task, "lang": "zh"})
+    at = open_app({"task": task, "lang": "zh"})
     styles = " ".join(h.proto.body for h in at.get("html"))
     assert f".st-key-data_upload_{task} " in styles
     assert 'content: "上传"' in styles and "每个文件不超过 2 MB" in styles
-    english = app({"task": task})
+    english = open_app({"task": task})
     assert not [h for h in english.get("html") if "stFileUploaderDropzone" in h.proto.body]

@@ -1,5 +1,7 @@
 """The house's rules, checked on its source: layers as packages, small modules and
-functions, no import cycle, and the library free of streamlit (issue 12; GUIDE section 2).
+functions, no import cycle, the library free of streamlit, pages that are main()
+functions and ask a task what it is instead of testing its name (issue 12; GUIDE
+section 2).
 """
 
 from __future__ import annotations
@@ -15,6 +17,8 @@ MAX_FILE_LINES = 400
 MAX_FUNCTION_LINES = 60
 TABLES = {"explorer/i18n/en.py", "explorer/i18n/zh.py"}  # translation tables aside
 PACKAGES = ("engine", "tasks", "figures", "runs", "i18n")
+PAGES_DIR = ROOT / "views"
+TASK_NAMES = {"adding", "sine_next", "sine_window", "series", "digits", "chars"}
 
 
 def modules() -> dict[str, Path]:
@@ -58,9 +62,14 @@ def test_layers_are_packages_with_few_modules_at_the_top():
         assert (EXPLORER / package / "__init__.py").exists(), package
 
 
+def app_files() -> list[Path]:
+    """The Streamlit side: app.py, ui/ and the pages."""
+    return [ROOT / "app.py", *sorted((ROOT / "ui").glob("*.py")), *sorted(PAGES_DIR.glob("*.py"))]
+
+
 def test_no_file_and_no_function_is_too_long():
     long_files, long_functions = [], []
-    for path in modules().values():
+    for path in [*modules().values(), *app_files()]:
         rel = path.relative_to(ROOT).as_posix()
         lines = path.read_text().count("\n")
         if lines > MAX_FILE_LINES and rel not in TABLES:
@@ -107,3 +116,66 @@ def test_no_import_cycle_between_modules():
     for node in sorted(mods):
         visit(node)
     assert not cycles, cycles[:5]
+
+
+def test_every_page_is_a_main_function_called_once():
+    """A page's module holds imports, definitions and constants; what it draws happens
+    in main(), called on its last line."""
+    for path in sorted(PAGES_DIR.glob("*.py")):
+        body = ast.parse(path.read_text()).body
+        *rest, last = body[1:] if isinstance(body[0], ast.Expr) else body  # the docstring
+        allowed = (ast.Import, ast.ImportFrom, ast.FunctionDef, ast.Assign, ast.AnnAssign)
+        assert all(isinstance(node, allowed) for node in rest), path.name
+        assert ast.unparse(last) == "main()", path.name
+        assert any(isinstance(n, ast.FunctionDef) and n.name == "main" for n in rest), path.name
+
+
+def _names_a_task(node: ast.AST) -> bool:
+    if isinstance(node, ast.Constant):
+        return node.value in TASK_NAMES
+    if isinstance(node, ast.Tuple | ast.List | ast.Set):
+        return any(_names_a_task(e) for e in node.elts)
+    return False
+
+
+def _tests_a_task_name(node: ast.AST) -> bool:
+    if isinstance(node, ast.Compare):
+        return any(_names_a_task(n) for n in [node.left, *node.comparators])
+    return (
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and node.func.attr == "startswith"
+        and "task" in ast.unparse(node.func.value)
+    )
+
+
+def test_pages_ask_the_task_instead_of_testing_its_name():
+    """No `config.task == "series"`, `task.name in (...)` or `task.startswith("sine")` on
+    the Streamlit side: what differs between tasks is an attribute or a method of Task,
+    or a registry keyed by it."""
+    found = [
+        f"{path.relative_to(ROOT)}:{node.lineno} {ast.unparse(node)}"
+        for path in app_files()
+        for node in ast.walk(ast.parse(path.read_text()))
+        if _tests_a_task_name(node)
+    ]
+    assert not found, found
+
+
+def _names_a_settings_key(node: ast.AST) -> bool:
+    """A string (or the start of an f-string) that spells a settings widget key."""
+    if isinstance(node, ast.JoinedStr) and node.values:
+        node = node.values[0]
+    return isinstance(node, ast.Constant) and str(node.value).startswith("cfg_")
+
+
+def test_the_settings_widgets_have_one_writer():
+    """Only ui/widget_state.py spells the settings' widget keys ("cfg_<field>")."""
+    spellers = [
+        f"{path.relative_to(ROOT)}:{node.lineno}"
+        for path in app_files()
+        if path.name != "widget_state.py"
+        for node in ast.walk(ast.parse(path.read_text()))
+        if _names_a_settings_key(node)
+    ]
+    assert not spellers, spellers

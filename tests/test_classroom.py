@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from harness import chart_specs
+from harness import chart_specs, open_app
 from streamlit.testing.v1 import AppTest
 
 from explorer.i18n import text
@@ -22,12 +22,6 @@ def stop_runs():
     REGISTRY.stop_all()
 
 
-def app(query: dict[str, str] | None = None) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-    at.query_params.update(query or {})
-    return at.run()
-
-
 def texts_on_page(at: AppTest) -> str:
     parts = [
         e.value
@@ -41,7 +35,7 @@ def texts_on_page(at: AppTest) -> str:
 @pytest.mark.parametrize("name", list(PRESETS))
 def test_a_preset_link_sets_everything_up(name):
     preset = PRESETS[name]
-    at = app({"preset": name})
+    at = open_app({"preset": name})
     assert not at.exception
     assert at.session_state["config"] == preset.config
     assert text(preset.text_key("title")) in texts_on_page(at)
@@ -53,18 +47,18 @@ def test_a_preset_link_sets_everything_up(name):
 
 
 def test_explicit_parameters_override_the_preset():
-    at = app({"preset": "vanishing", "seq_len": "40"})
+    at = open_app({"preset": "vanishing", "seq_len": "40"})
     assert at.session_state["config"] == PRESETS["vanishing"].config.replace(seq_len=40)
 
 
 def test_an_unknown_preset_warns_and_the_app_opens():
-    at = app({"preset": "wormholes"})
+    at = open_app({"preset": "wormholes"})
     assert not at.exception
     assert any("preset" in w.value and "wormholes" in w.value for w in at.warning)
 
 
 def test_the_question_comes_before_the_charts_and_reveal_shows_them():
-    at = app({"preset": "tutorial_sine"})
+    at = open_app({"preset": "tutorial_sine"})
     assert not chart_specs(at)  # predict first
     question = text(PRESETS["tutorial_sine"].text_key("question"))
     assert any(question in s.value for s in at.subheader)
@@ -74,7 +68,7 @@ def test_the_question_comes_before_the_charts_and_reveal_shows_them():
 
 
 def test_the_classroom_page_sets_up_a_lesson_with_one_click():
-    at = app()
+    at = open_app()
     at.switch_page("views/classroom.py").run()
     assert not at.exception
     assert len([b for b in at.button if b.key and b.key.startswith("setup_")]) == len(PRESETS)
@@ -84,9 +78,9 @@ def test_the_classroom_page_sets_up_a_lesson_with_one_click():
 
 
 def test_presenter_mode_enlarges_the_charts():
-    plain = app({"preset": "tutorial_sine"})
+    plain = open_app({"preset": "tutorial_sine"})
     plain.button(key="reveal_tutorial_sine").click().run()
-    big = app({"preset": "tutorial_sine", "presenter": "1"})
+    big = open_app({"preset": "tutorial_sine", "presenter": "1"})
     big.button(key="reveal_tutorial_sine").click().run()
     size = [chart_specs(a)[0]["layout"].get("font", {}) for a in (plain, big)]
     assert size[1]["size"] > size[0].get("size", 14)
@@ -96,7 +90,7 @@ def test_presenter_mode_enlarges_the_charts():
 
 
 def test_controls_can_be_hidden_one_by_one_and_their_values_still_apply():
-    at = app({"hide": "lr,optimizer", "clip_hide": "1", "lr": "0.003"})
+    at = open_app({"hide": "lr,optimizer", "clip_hide": "1", "lr": "0.003"})
     assert not at.exception
     keys = {w.key for kind in ("number_input", "radio", "selectbox") for w in at.get(kind)}
     assert "cfg_lr" not in keys and "cfg_optimizer" not in keys and "cfg_clip" not in keys
@@ -112,7 +106,7 @@ PAGE_TITLES = {"views/train.py": "page.train", "views/compare.py": "page.compare
 @pytest.mark.parametrize("name", list(PRESETS))
 def test_a_lesson_link_opens_the_lessons_own_page_and_question(name):
     preset = PRESETS[name]
-    at = app({"preset": name})
+    at = open_app({"preset": name})
     assert not at.exception
     assert at.title[0].value == text(PAGE_TITLES[preset.page])
     question = text(preset.text_key("question"))
@@ -121,7 +115,7 @@ def test_a_lesson_link_opens_the_lessons_own_page_and_question(name):
 
 
 def test_set_up_opens_the_lesson_and_keeps_it_in_the_address_bar():
-    at = app({"lang": "zh"})
+    at = open_app({"lang": "zh"})
     at.switch_page("views/classroom.py").run()
     at.button(key="setup_vanishing").click().run()
     assert not at.exception
@@ -133,7 +127,7 @@ def test_set_up_opens_the_lesson_and_keeps_it_in_the_address_bar():
 
 
 def test_lesson_links_are_absolute_and_name_the_page_and_language():
-    at = app({"lang": "zh"})
+    at = open_app({"lang": "zh"})
     at.switch_page("views/classroom.py").run()
     links = [c.value for c in at.code]
     assert "/compare?preset=vanishing&lang=zh" in links
@@ -143,7 +137,7 @@ def test_lesson_links_are_absolute_and_name_the_page_and_language():
 @pytest.mark.parametrize("right", [True, False])
 def test_reveal_says_whether_the_prediction_was_right(right):
     preset = PRESETS["exploding"]
-    at = app({"preset": preset.name})
+    at = open_app({"preset": preset.name})
     guess = preset.correct if right else next(o for o in preset.options if o != preset.correct)
     at.radio(key=f"guess_{preset.name}").set_value(guess).run()
     at.button(key=f"reveal_{preset.name}").click().run()
@@ -155,7 +149,7 @@ def test_reveal_says_whether_the_prediction_was_right(right):
 
 
 def test_leaving_a_lesson_keeps_its_settings_and_drops_its_question():
-    at = app({"preset": "exploding"})
+    at = open_app({"preset": "exploding"})
     at.button(key="lesson_leave").click().run()
     assert not at.exception
     assert at.session_state["config"] == PRESETS["exploding"].config

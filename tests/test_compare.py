@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 import pytest
 import torch
-from harness import chart_specs
+from harness import chart_specs, open_app
 from streamlit.testing.v1 import AppTest
 from test_bundle import _members, _trained, _zip
 
@@ -413,9 +413,7 @@ def runs_dir(tmp_path, monkeypatch) -> Path:
 
 
 def page(query: dict[str, str] | None = None) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-    at.query_params.update(query or SMALL_QUERY)
-    at.run()
+    at = open_app(query or SMALL_QUERY)
     at.switch_page("views/compare.py").run()
     assert not at.exception, [e.value for e in at.exception]
     return at

@@ -14,6 +14,7 @@ import tempfile
 import zipfile
 from pathlib import Path
 
+from harness import open_app
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -182,12 +183,7 @@ def test_uploaded_bundles_load_or_are_refused_with_a_reason(data):
 )
 @given(st.dictionaries(st.sampled_from(FIELDS), values, min_size=1, max_size=5))
 def test_the_app_never_shows_a_traceback_for_any_link(params):
-    from streamlit.testing.v1 import AppTest
-
-    root = Path(__file__).resolve().parents[1]
-    at = AppTest.from_file(str(root / "app.py"), default_timeout=60)
-    at.query_params.update({k: v.replace("\x00", "") for k, v in params.items()})
-    at.run()
+    at = open_app({k: v.replace("\x00", "") for k, v in params.items()})
     assert not at.exception, [e.value for e in at.exception]
     config = at.session_state["config"]
     assert isinstance(config, RunConfig)

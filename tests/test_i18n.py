@@ -9,21 +9,13 @@ import string
 from pathlib import Path
 
 import pytest
-from harness import chart_specs
+from harness import PAGES, RUN_PAGES, chart_specs, open_app
 from streamlit.testing.v1 import AppTest
 
 from explorer.i18n import TEXTS, ZH, text
 from explorer.runs.live import REGISTRY
 
 ROOT = Path(__file__).resolve().parents[1]
-PAGES = [
-    "views/train.py",
-    "views/gradient_flow.py",
-    "views/hidden_states.py",
-    "views/learn.py",
-    "views/compare.py",
-    "views/classroom.py",
-]
 # Names, symbols and units that stay as they are in Chinese technical writing.
 ALLOWED = {
     "rnn",
@@ -143,9 +135,7 @@ def english_words(s: str) -> list[str]:
 
 
 def test_a_page_rendered_in_chinese_shows_no_english():
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-    at.query_params.update({"lang": "zh", "hidden": "8", "seq_len": "12", "steps": "30"})
-    at.run()
+    at = open_app({"lang": "zh", "hidden": "8", "seq_len": "12", "steps": "30"})
     at.button(key="btn_train").click().run()
     run = at.session_state["live_run"]
     assert run.wait_for(lambda s: s.state == "completed", 60).state == "completed"
@@ -171,15 +161,12 @@ DATA_WORDS = set(
 
 @pytest.mark.parametrize("task", ["series", "digits", "chars"])
 def test_the_new_tasks_pages_in_chinese_show_no_english(task):
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-    query = {"lang": "zh", "task": task, "hidden": "8", "steps": "12", "seq_len": "8"}
-    at.query_params.update(query)
-    at.run()
+    at = open_app({"lang": "zh", "task": task, "hidden": "8", "steps": "12", "seq_len": "8"})
     at.button(key="btn_train").click().run()
     run = at.session_state["live_run"]
     assert run.wait_for(lambda s: s.state == "completed", 60).state == "completed"
     found = []
-    for page in PAGES[:3]:
+    for page in RUN_PAGES[:3]:  # Train, Gradient flow, Hidden states
         at.switch_page(page).run()
         assert not at.exception, [e.value for e in at.exception]
         for s in strings(at):

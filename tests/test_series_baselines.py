@@ -11,8 +11,7 @@ import math
 import numpy as np
 import pandas as pd
 import pytest
-from harness import chart_specs
-from streamlit.testing.v1 import AppTest
+from harness import chart_specs, open_app
 from test_app_tasks import ROOT, SMALL, no_exception, stop_runs  # noqa: F401  (fixture)
 
 from explorer.config import RunConfig
@@ -123,9 +122,7 @@ def test_predictions_csv_without_dates_has_no_date_column(tmp_path):
 # -- the Train page ----------------------------------------------------------------------------
 def test_the_train_page_shows_both_baselines_and_judges_against_the_stronger():
     T = 20
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-    at.query_params.update({"task": "series", **SMALL, "seq_len": str(T)})
-    at.run()
+    at = open_app({"task": "series", **SMALL, "seq_len": str(T)})
     at.button(key="btn_train").click().run()
     snap = at.session_state["live_run"].wait_for(lambda s: s.state == "completed", 60)
     at.run()

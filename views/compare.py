@@ -4,7 +4,6 @@ and the runs directory (saved runs to overlay, open, download; bundles to upload
 from __future__ import annotations
 
 import math
-from pathlib import Path
 
 import streamlit as st
 
@@ -12,10 +11,10 @@ from explorer.config import ConfigError, RunConfig
 from explorer.figures import compare as compare_figures
 from explorer.i18n import TEXTS, text
 from explorer.runs import folders as runs
-from explorer.runs.bundle import BundleError
 from explorer.runs.compare import Comparison
-from explorer.runs.entries import Entry, load_entry
+from explorer.runs.entries import Entry, VariantState
 from explorer.runs.slots import SHARED
+from explorer.runs.states import RunState
 from explorer.runs.table import default_target, results_table, shared_baseline, varied_fields
 from explorer.runs.variants import (
     KNOBS,
@@ -25,29 +24,40 @@ from explorer.runs.variants import (
     make_variants,
     suggested_values,
 )
-from explorer.runs.zipped import zip_run
-from ui import classroom, i18n, session, widgets
+from ui import classroom, i18n, saved_runs, session, widgets
 from ui.i18n import t
-from ui.task_widgets import field_label, uploader_texts
+from ui.task_widgets import field_label
 
 POLL_SECONDS = 0.5
-LANG = i18n.lang()  # bound now: AppTest calls format functions outside a script run
 NO_KNOB = "none"
 
-if session.open_pending():  # an "Open" callback put a run into the session
-    st.switch_page("views/train.py")
 
-st.title(t("page.compare"))
-st.markdown(t("intro.compare"))
-base: RunConfig = st.session_state.get("config", RunConfig())
-root = session.runs_root()
+def main() -> None:
+    if session.open_pending():  # an "Open" callback put a run into the session
+        st.switch_page("views/train.py")
+    st.title(t("page.compare"))
+    st.markdown(t("intro.compare"))
+    lang = i18n.lang()
+    base: RunConfig = st.session_state.get("config", RunConfig())
+    root = session.runs_root()
+    variants_section(base, lang)
+    comparison = session.current_comparison()
+    if comparison is not None:
+        progress_section(comparison)
+    saved = runs.list_runs(root)
+    entries = comparison.results() if comparison is not None else []
+    results_section(base, [*entries, *saved_runs.overlaid(saved)], lang)
+    saved_runs.saved_section(saved, root)
+    saved_runs.upload_section(root)
+    widgets.keep_alive()  # a run training meanwhile goes on: this page does not poll it
 
 
-def knob_label(knob: str) -> str:
-    return text("cmp.none", LANG) if knob == NO_KNOB else text(f"label.{knob}", LANG)
+# -- 1. the variants -----------------------------------------------------------------------
+def knob_label(knob: str, lang: str) -> str:
+    return text("cmp.none", lang) if knob == NO_KNOB else text(f"label.{knob}", lang)
 
 
-def values_widget(knob: str, slot: str) -> list[str]:
+def values_widget(knob: str, slot: str, base: RunConfig) -> list[str]:
     """A multiselect for a choice knob, comma-separated text for a number. The key names
     the knob, so switching knobs starts from that knob's suggestions."""
     choices = knob_values(knob)
@@ -60,62 +70,74 @@ def values_widget(knob: str, slot: str) -> list[str]:
     return [v.strip() for v in raw.split(",") if v.strip()]
 
 
-# -- 1. the variants -----------------------------------------------------------------------
-st.header(t("cmp.variants"))
-changed = RunConfig().diff(base)
-st.caption(
-    t(
+def base_caption(base: RunConfig, lang: str) -> str:
+    """The run the variants start from, and what differs from the defaults."""
+    task_key = f"choice.task.{base.task}"
+    changed = RunConfig().diff(base)
+    caption = t(
         "cmp.base",
-        task=text(f"choice.task.{base.task}", LANG)
-        if f"choice.task.{base.task}" in TEXTS
-        else base.task,
-        cell=text(f"choice.cell.{base.cell}", LANG),
+        task=text(task_key, lang) if task_key in TEXTS else base.task,
+        cell=text(f"choice.cell.{base.cell}", lang),
         steps=base.steps,
         seed=base.seed,
     )
-    + (t("cmp.changed", fields=", ".join(field_label(f) for f in changed)) if changed else "")
-)
-c1, c2 = st.columns(2)
-with c1:
-    knob1 = st.selectbox(
-        t("cmp.vary"), KNOBS, format_func=knob_label, key=i18n.translated("cmp_knob1")
-    )
-    values1 = values_widget(knob1, "1")
-with c2:
-    others = [NO_KNOB, *(k for k in KNOBS if k != knob1)]
-    knob2 = st.selectbox(
-        t("cmp.and"), others, format_func=knob_label, key=i18n.translated("cmp_knob2")
-    )
-    values2 = values_widget(knob2, "2") if knob2 != NO_KNOB else []
+    if changed:
+        caption += t("cmp.changed", fields=", ".join(field_label(f) for f in changed))
+    return caption
 
-vary = {knob1: values1, **({knob2: values2} if knob2 != NO_KNOB else {})}
-variants, problem = [], None
-try:
-    variants = make_variants(base, vary)
-except (CompareError, ConfigError) as exc:
-    problem = str(exc)
-comparison: Comparison | None = session.current_comparison()
-running = comparison is not None and comparison.active
-if problem:
-    st.error(problem, icon=":material/block:")
-else:
-    st.caption(t("cmp.n_variants", n=len(variants)) + " · ".join(v.name for v in variants))
-st.button(
-    t("cmp.run_n", n=len(variants)) if variants else t("cmp.run"),
-    key="cmp_run",
-    type="primary",
-    disabled=bool(problem) or running,
-    on_click=session.start_comparison,
-    args=(base, variants, list(vary)),
-    help=t("cmp.run_help_busy") if running else t("cmp.run_help"),
-)
+
+def variants_section(base: RunConfig, lang: str) -> None:
+    """One or two knobs and their values; the variants they make; Run."""
+    st.header(t("cmp.variants"))
+    st.caption(base_caption(base, lang))
+    c1, c2 = st.columns(2)
+    with c1:
+        knob1 = st.selectbox(
+            t("cmp.vary"),
+            KNOBS,
+            format_func=lambda k: knob_label(k, lang),
+            key=i18n.translated("cmp_knob1"),
+        )
+        values1 = values_widget(knob1, "1", base)
+    with c2:
+        others = [NO_KNOB, *(k for k in KNOBS if k != knob1)]
+        knob2 = st.selectbox(
+            t("cmp.and"),
+            others,
+            format_func=lambda k: knob_label(k, lang),
+            key=i18n.translated("cmp_knob2"),
+        )
+        values2 = values_widget(knob2, "2", base) if knob2 != NO_KNOB else []
+    vary = {knob1: values1, **({knob2: values2} if knob2 != NO_KNOB else {})}
+    variants, problem = [], None
+    try:
+        variants = make_variants(base, vary)
+    except (CompareError, ConfigError) as exc:
+        problem = str(exc)
+    comparison = session.current_comparison()
+    running = comparison is not None and comparison.active
+    if problem:
+        st.error(problem, icon=":material/block:")
+    else:
+        st.caption(t("cmp.n_variants", n=len(variants)) + " · ".join(v.name for v in variants))
+    st.button(
+        t("cmp.run_n", n=len(variants)) if variants else t("cmp.run"),
+        key="cmp_run",
+        type="primary",
+        disabled=bool(problem) or running,
+        on_click=session.start_comparison,
+        args=(base, variants, list(vary)),
+        help=t("cmp.run_help_busy") if running else t("cmp.run_help"),
+    )
+
 
 # -- 2. progress -----------------------------------------------------------------------------
-if comparison is not None:
+def progress_section(comparison: Comparison) -> None:
+    """Each variant's progress, polled while the comparison runs; a variant that ends
+    redraws the whole page, so its results appear below."""
     st.header(t("cmp.progress"))
     started_active = comparison.active
     finished_before = sum(s.finished for s in comparison.states())
-
     owner = session.started_here()
 
     @st.fragment(run_every=POLL_SECONDS if started_active else None)
@@ -132,36 +154,8 @@ if comparison is not None:
         if not owner:
             st.info(t("cmp.shared", n=SHARED.watchers(comparison)), icon=":material/groups:")
         for s in states:
-            left, right = st.columns([6, 1], vertical_alignment="bottom")
-            val = (
-                " · " + t("status.val", val=f"{s.val_loss:.4g}")
-                if math.isfinite(s.val_loss)
-                else ""
-            )
-            state = t(f"state.{s.state}") if f"state.{s.state}" in TEXTS else s.state
-            step = t("status.step", step=s.step, total=s.config.steps)
-            left.progress(s.fraction, text=f"**{s.name}** · {state} · {step}{val}")
-            right.button(
-                t("cmp.cancel"),
-                key=f"cmp_cancel_{s.index}",
-                disabled=s.finished or not owner,
-                on_click=session.cancel_comparison,
-                args=(s.index,),
-                width="stretch",
-            )
-            if s.state in ("error", "diverged"):
-                st.error(f"{s.name}: {s.message}")
-        took = t(
-            "cmp.took" if not comparison.active else "cmp.running_for",
-            seconds=f"{comparison.wall_seconds or 0:.0f}",
-        )
-        if comparison.active and (left := comparison.seconds_left()) is not None:
-            took += " · " + t("cmp.left", seconds=f"{left:.0f}")
-        st.caption(
-            t("cmp.workers", n=comparison.workers)
-            + f" · {took} · "
-            + t("cmp.saved_under", folder=comparison.out_dir)
-        )
+            variant_row(s, owner)
+        st.caption(progress_caption(comparison))
         st.button(
             t("cmp.cancel_all"),
             key="cmp_cancel_all",
@@ -172,59 +166,49 @@ if comparison is not None:
     progress()
 
 
-# -- the runs directory, read before the results: the saved runs chosen join them ----------
-@st.cache_resource(max_entries=32, show_spinner=False)
-def saved_entry(path: str, mtime: float) -> Entry:
-    """A saved run read back once per version of its folder (mtime in the key); shared
-    between sessions, and only ever read."""
-    return load_entry(Path(path))
-
-
-def upload_changed() -> None:
-    """Callback: validate an uploaded bundle and keep it in the runs directory."""
-    upload = st.session_state.get("cmp_upload")
-    if upload is None:
-        return
-    try:
-        folder = runs.import_zip(upload.getvalue(), root)
-    except BundleError as exc:
-        st.session_state["cmp_upload_result"] = (
-            "error",
-            t("cmp.refused", name=upload.name, reason=exc),
-        )
-        return
-    except OSError as exc:
-        st.session_state["cmp_upload_result"] = ("error", t("cmp.not_kept", reason=exc))
-        return
-    name = folder.name  # uploads sit at the top of the runs directory
-    st.session_state["cmp_upload_result"] = (
-        "success",
-        t("cmp.added", name=upload.name, folder=name),
+def variant_row(s: VariantState, owner: bool) -> None:
+    """A variant's progress bar, state and validation loss, and its Cancel button (for
+    the session that started the comparison)."""
+    left, right = st.columns([6, 1], vertical_alignment="bottom")
+    val = " · " + t("status.val", val=f"{s.val_loss:.4g}") if math.isfinite(s.val_loss) else ""
+    state = t(f"state.{s.state}") if f"state.{s.state}" in TEXTS else s.state
+    step = t("status.step", step=s.step, total=s.config.steps)
+    left.progress(s.fraction, text=f"**{s.name}** · {state} · {step}{val}")
+    right.button(
+        t("cmp.cancel"),
+        key=f"cmp_cancel_{s.index}",
+        disabled=s.finished or not owner,
+        on_click=session.cancel_comparison,
+        args=(s.index,),
+        width="stretch",
     )
-    st.session_state["cmp_overlay"] = [*st.session_state.get("cmp_overlay", []), name]
+    if s.state in (RunState.ERROR, RunState.DIVERGED):
+        st.error(f"{s.name}: {s.message}")
 
 
-saved = runs.list_runs(root)
-names = [r.name for r in saved]
-overlay = [n for n in st.session_state.get("cmp_overlay", []) if n in names]
-st.session_state["cmp_overlay"] = overlay
+def progress_caption(comparison: Comparison) -> str:
+    took = t(
+        "cmp.took" if not comparison.active else "cmp.running_for",
+        seconds=f"{comparison.wall_seconds or 0:.0f}",
+    )
+    if comparison.active and (left := comparison.seconds_left()) is not None:
+        took += " · " + t("cmp.left", seconds=f"{left:.0f}")
+    return (
+        t("cmp.workers", n=comparison.workers)
+        + f" · {took} · "
+        + t("cmp.saved_under", folder=comparison.out_dir)
+    )
 
-# -- 3. results ------------------------------------------------------------------------------
-entries: list[Entry] = comparison.results() if comparison is not None else []
-for name in overlay:
-    run = next(r for r in saved if r.name == name)
-    try:
-        entries.append(saved_entry(str(run.path), run.path.stat().st_mtime))
-    except (BundleError, OSError) as exc:
-        st.warning(t("cmp.no_overlay", name=name, reason=exc))
 
-st.header(t("cmp.results"))
-classroom.prompt()
-if not classroom.revealed():
-    pass  # the lesson's question comes first: the results wait for Reveal
-elif not entries:
-    st.info(t("cmp.no_results"))
-else:
+# -- 3. results: the comparison's and the saved runs chosen to join them ---------------------
+def results_section(base: RunConfig, entries: list[Entry], lang: str) -> None:
+    st.header(t("cmp.results"))
+    classroom.prompt()
+    if not classroom.revealed():
+        return  # the lesson's question comes first: the results wait for Reveal
+    if not entries:
+        st.info(t("cmp.no_results"))
+        return
     c1, c2 = st.columns([1, 3])
     target = c1.number_input(
         t("cmp.target"),
@@ -235,6 +219,29 @@ else:
         help=t("cmp.target_help"),
     )
     log_y = c2.toggle(t("train.log_loss"), value=True, key="cmp_log")
+    results_frame(entries, target)
+    with st.popover(t("widget.what")):
+        st.markdown(t("chart.compare_table"))
+    open_buttons(entries)
+    widgets.chart(
+        compare_figures.loss_overlay_figure(
+            entries, log_y, lang=lang, baseline=shared_baseline(entries)
+        ),
+        "cmp_loss",
+        "chart.compare_loss",
+    )
+    widgets.chart(
+        compare_figures.heatmap_grid_figure(entries, lang=lang),
+        "cmp_heatmaps",
+        "chart.compare_heatmaps",
+    )
+    widgets.chart(
+        compare_figures.reach_figure(entries, lang=lang), "cmp_reach", "chart.compare_reach"
+    )
+
+
+def results_frame(entries: list[Entry], target: float) -> None:
+    """The results table: a row a run, its columns named in the page's language."""
     table = results_table(entries, target)
     not_reached = t("cmp.not_reached")
     # "Not reached" as infinity: it sorts after every number, and the grid shows a
@@ -270,8 +277,10 @@ else:
             "folder": t("col.folder"),
         },
     )
-    with st.popover(t("widget.what")):
-        st.markdown(t("chart.compare_table"))
+
+
+def open_buttons(entries: list[Entry]) -> None:
+    """Open a finished run on the other pages: four buttons a row."""
     st.markdown(t("cmp.open_hint"))
     opens = [e for e in entries if e.folder is not None]
     for row in range(0, len(opens), 4):
@@ -284,80 +293,6 @@ else:
                 args=(e.folder,),
                 width="stretch",
             )
-    widgets.chart(
-        compare_figures.loss_overlay_figure(
-            entries, log_y, lang=LANG, baseline=shared_baseline(entries)
-        ),
-        "cmp_loss",
-        "chart.compare_loss",
-    )
-    widgets.chart(
-        compare_figures.heatmap_grid_figure(entries, lang=LANG),
-        "cmp_heatmaps",
-        "chart.compare_heatmaps",
-    )
-    widgets.chart(
-        compare_figures.reach_figure(entries, lang=LANG), "cmp_reach", "chart.compare_reach"
-    )
 
-# -- 4. the runs directory ---------------------------------------------------------------
-st.header(t("cmp.saved"))
-st.caption(t("cmp.saved_where", folder=root))
-if saved:
-    st.dataframe(
-        runs.runs_frame(saved),
-        key="cmp_saved",
-        hide_index=True,
-        width="stretch",
-        column_config={
-            "name": t("col.name"),
-            "task": t("label.task"),
-            "cell": t("label.cell"),
-            "settings": t("col.settings"),
-            "steps": t("label.steps"),
-            "final val loss": st.column_config.NumberColumn(t("col.final_val_loss"), format="%.4g"),
-            "status": t("col.status"),
-            "date": t("col.date"),
-        },
-    )
-    st.multiselect(
-        t("cmp.overlay"),
-        names,
-        key="cmp_overlay",
-        help=t("cmp.overlay_help"),
-    )
-    c1, c2, c3 = st.columns([3, 1, 1], vertical_alignment="bottom")
-    chosen = c1.selectbox(t("cmp.saved_run"), names, key="cmp_saved_pick")
-    folder = runs.resolve(root, chosen)
-    c2.button(
-        t("cmp.open"),
-        key="cmp_saved_open",
-        on_click=session.open_finished,
-        args=(folder,),
-        width="stretch",
-    )
-    c3.download_button(
-        t("cmp.download"),
-        data=lambda: zip_run(folder),
-        key="cmp_saved_download",
-        file_name=f"{folder.name}.zip",
-        mime="application/zip",
-        on_click="ignore",
-        width="stretch",
-    )
-else:
-    st.info(t("cmp.no_saved", folder=root))
 
-st.file_uploader(
-    t("cmp.upload"),
-    type=["zip"],
-    key="cmp_upload",
-    on_change=upload_changed,
-    help=t("cmp.upload_help"),
-)
-uploader_texts("cmp_upload", f"{st.get_option('server.maxUploadSize')} MB", ["zip"])
-if (result := st.session_state.pop("cmp_upload_result", None)) is not None:
-    kind, message = result
-    (st.error if kind == "error" else st.success)(message)
-
-widgets.keep_alive()  # a run training meanwhile goes on: this page does not poll it
+main()

@@ -4,100 +4,110 @@ clipping, and the recurrent weights' spectrum."""
 import streamlit as st
 
 from explorer import figures
+from explorer.config import RunConfig
+from explorer.engine.history import History
 from explorer.i18n import text
 from explorer.runs.states import Snapshot
 from ui import i18n, task_panels, widgets
 from ui.i18n import t
 
-st.title(t("page.gradients"))
-st.markdown(t("intro.gradients"))
-LANG = i18n.lang()
-config = st.session_state.get("config")
-layer = -1
-if config is not None and config.layers > 1:
-    layer = st.selectbox(
+# The timestep charts of each gradient: (profile key, heatmap key, help of both).
+TIMESTEP_CHARTS = {
+    "dh": ("gf_profile", "gf_heatmap", ("chart.profile", "chart.heatmap")),
+    "dc": ("gf_profile_c", "gf_heatmap_c", ("chart.cell", "chart.cell")),  # an LSTM's cell
+}
+
+
+def main() -> None:
+    st.title(t("page.gradients"))
+    st.markdown(t("intro.gradients"))
+    lang = i18n.lang()
+    layer = layer_select(st.session_state.get("config"), lang)
+    widgets.live(lambda snap: body(snap, layer, lang))
+
+
+def layer_select(config: RunConfig | None, lang: str) -> int:
+    """Which layer's gradients to show: the top one (-1) unless the user picks another."""
+    if config is None or config.layers == 1:
+        return -1
+    top = config.layers - 1
+    return st.selectbox(
         t("gf.layer"),
         list(range(config.layers)),
-        index=config.layers - 1,
+        index=top,
         format_func=lambda i: (
-            text("gf.layer_n", LANG, n=i) + (text("gf.top", LANG) if i == config.layers - 1 else "")
+            text("gf.layer_n", lang, n=i) + (text("gf.top", lang) if i == top else "")
         ),
         key=i18n.translated("gf_layer"),
     )
 
 
-def body(snap: Snapshot | None) -> None:
+def body(snap: Snapshot | None, layer: int, lang: str) -> None:
     if snap is None:
         widgets.chart(figures.empty(t("page.gradients"), t("fig.empty")), "gf_empty")
         return
     h, cfg = snap.history, snap.config
     if h.probes:
-        first, last = h.probes[0], h.probes[-1]
-        T = len(last.dh[-1])
-        widgets.metrics(
-            [
-                (t("gf.reach_now"), _reach(last.horizon, T), t("gf.reach_help")),
-                (t("gf.reach_at", step=first.step), _reach(first.horizon, T), None),
-                ("‖dL/dh_0‖ / ‖dL/dh_T‖", _ratio(last.dh[-1]), t("gf.ratio_help")),
-                (t("gf.clipped"), f"{h.clipped_fraction():.0%}", None),
-            ]
-        )
+        widgets.metrics(_metrics(h))
     task_panels.probe_note(cfg)  # chars: the string the gradient is measured on
+    timestep_charts(h, cfg, layer, "dh", lang)
+    task_panels.tbptt_section(h, cfg, layer, lang)  # truncated vs full BPTT
+    if cfg.cell == "lstm":
+        timestep_charts(h, cfg, layer, "dc", lang)
+    training_charts(snap, lang)
+
+
+def _metrics(h: History) -> list[tuple[str, str, str | None]]:
+    first, last = h.probes[0], h.probes[-1]
+    T = len(last.dh[-1])
+    return [
+        (t("gf.reach_now"), _reach(last.horizon, T), t("gf.reach_help")),
+        (t("gf.reach_at", step=first.step), _reach(first.horizon, T), None),
+        ("‖dL/dh_0‖ / ‖dL/dh_T‖", _ratio(last.dh[-1]), t("gf.ratio_help")),
+        (t("gf.clipped"), f"{h.clipped_fraction():.0%}", None),
+    ]
+
+
+def timestep_charts(h: History, cfg: RunConfig, layer: int, which: str, lang: str) -> None:
+    """A gradient's norm at every timestep: its latest profile beside its heatmap over
+    training."""
+    profile_key, heatmap_key, (profile_help, heatmap_help) = TIMESTEP_CHARTS[which]
     c1, c2 = widgets.chart_row(2)
     with c1:
-        widgets.chart(
-            task_panels.time_axis(figures.timestep_profile_figure(h, layer, "dh", lang=LANG), cfg),
-            "gf_profile",
-            "chart.profile",
-        )
+        fig = figures.timestep_profile_figure(h, layer, which, lang=lang)
+        widgets.chart(task_panels.time_axis(fig, cfg), profile_key, profile_help)
     with c2:
-        widgets.chart(
-            task_panels.time_axis(figures.heatmap_figure(h, layer, "dh", lang=LANG), cfg),
-            "gf_heatmap",
-            "chart.heatmap",
-        )
-    task_panels.tbptt_section(h, cfg, layer, LANG)  # truncated vs full BPTT
-    if cfg.cell == "lstm":
-        c1, c2 = widgets.chart_row(2)
-        with c1:
-            widgets.chart(
-                task_panels.time_axis(
-                    figures.timestep_profile_figure(h, layer, "dc", lang=LANG), cfg
-                ),
-                "gf_profile_c",
-                "chart.cell",
-            )
-        with c2:
-            widgets.chart(
-                task_panels.time_axis(figures.heatmap_figure(h, layer, "dc", lang=LANG), cfg),
-                "gf_heatmap_c",
-                "chart.cell",
-            )
-    # The per-parameter and clipping charts (a trace per parameter: the costliest of the
-    # page) follow once a second, the timestep charts above at every redraw.
+        fig = figures.heatmap_figure(h, layer, which, lang=lang)
+        widgets.chart(task_panels.time_axis(fig, cfg), heatmap_key, heatmap_help)
+
+
+def training_charts(snap: Snapshot, lang: str) -> None:
+    """The per-parameter and clipping charts (a trace per parameter: the costliest of the
+    page) follow once a second, the timestep charts above at every redraw."""
+    h, cfg = snap.history, snap.config
     second = widgets.tick(1.0) if snap.active else snap.step
     c1, c2 = widgets.chart_row(2)
     with c1:
         widgets.chart(
-            lambda: figures.param_norms_figure(h, lang=LANG),
+            lambda: figures.param_norms_figure(h, lang=lang),
             "gf_params",
             "chart.params",
-            source=(second, snap.config, LANG),
+            source=(second, cfg, lang),
             steps=snap.steps_total,
         )
     with c2:
         widgets.chart(
-            lambda: figures.clipping_figure(h, cfg.clip, cfg.clip_value, lang=LANG),
+            lambda: figures.clipping_figure(h, cfg.clip, cfg.clip_value, lang=lang),
             "gf_clip",
             "chart.clipping",
-            source=(second, snap.config, LANG),
+            source=(second, cfg, lang),
             steps=snap.steps_total,
         )
     widgets.chart(
-        lambda: figures.spectrum_figure(h, lang=LANG),
+        lambda: figures.spectrum_figure(h, lang=lang),
         "gf_spectrum",
         "chart.spectrum",
-        source=(len(h.spectra), snap.step if not h.spectra else h.spectra[-1].step, LANG),
+        source=(len(h.spectra), snap.step if not h.spectra else h.spectra[-1].step, lang),
         steps=snap.steps_total,
     )
 
@@ -113,4 +123,4 @@ def _reach(horizon: int | None, T: int) -> str:
     return "–" if horizon is None else t("gf.reach_value", n=T - 1 - horizon, total=T - 1)
 
 
-widgets.live(body)
+main()

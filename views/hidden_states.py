@@ -8,25 +8,28 @@ from explorer.runs.states import Snapshot
 from ui import i18n, task_panels, widgets
 from ui.i18n import t
 
-st.title(t("page.hidden"))
-st.markdown(t("intro.hidden"))
-LANG = i18n.lang()
-c1, c2 = st.columns([1, 3])
-dims = c1.radio(
-    t("hidden.view"), [2, 3], format_func=lambda d: f"{d}D", horizontal=True, key="pca_dims"
-)
-follow = c2.toggle(
-    t("hidden.follow"),
-    value=True,
-    key="pca_follow",
-    help=t("hidden.follow_help"),
-)
+
+def main() -> None:
+    st.title(t("page.hidden"))
+    st.markdown(t("intro.hidden"))
+    lang = i18n.lang()
+    c1, c2 = st.columns([1, 3])
+    dims = c1.radio(
+        t("hidden.view"), [2, 3], format_func=lambda d: f"{d}D", horizontal=True, key="pca_dims"
+    )
+    follow = c2.toggle(
+        t("hidden.follow"),
+        value=True,
+        key="pca_follow",
+        help=t("hidden.follow_help"),
+    )
+    widgets.live(lambda snap: body(snap, dims, follow, lang))
 
 
-def body(snap: Snapshot | None) -> None:
+def body(snap: Snapshot | None, dims: int, follow: bool, lang: str) -> None:
     records = snap.history.hidden if snap is not None else []
     if not records:
-        widgets.chart(figures.pca_figure(None, lang=LANG), "pca", "chart.pca")
+        widgets.chart(figures.pca_figure(None, lang=lang), "pca", "chart.pca")
         return
     index = len(records) - 1
     if not follow and len(records) > 1:
@@ -37,12 +40,12 @@ def body(snap: Snapshot | None) -> None:
         index = steps.index(chosen) if chosen in steps else index
     record = records[index]
     pca = widgets.memo("pca", (record,), lambda: hidden_pca(record.states, step=record.step))
-    if not task_panels.pca_chart(pca, snap.config, dims, LANG):  # digits: coloured by class
+    if not task_panels.pca_chart(pca, snap.config, dims, lang):  # digits: coloured by class
         widgets.chart(
-            lambda: figures.pca_figure(pca, dims, lang=LANG),
+            lambda: figures.pca_figure(pca, dims, lang=lang),
             "pca",
             "chart.pca",
-            source=(pca, dims, LANG),
+            source=(pca, dims, lang),
         )
     st.caption(
         t(
@@ -56,4 +59,4 @@ def body(snap: Snapshot | None) -> None:
     )
 
 
-widgets.live(body)
+main()

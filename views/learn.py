@@ -13,8 +13,11 @@ from explorer.tasks import make_task
 from ui import i18n, widgets
 from ui.i18n import t
 
-st.title(t("page.learn"))
-st.markdown(t("intro.learn"))
+
+def main() -> None:
+    st.title(t("page.learn"))
+    st.markdown(t("intro.learn"))
+    widgets.live(body, every=1.0)
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
@@ -115,4 +118,4 @@ def body(snap: Snapshot | None) -> None:
     tbptt_section(config)
 
 
-widgets.live(body, every=1.0)
+main()

@@ -7,71 +7,59 @@ import streamlit as st
 
 from explorer import figures
 from explorer.engine.history import History
+from explorer.runs.live import LiveRun
 from explorer.runs.states import Snapshot
 from explorer.runs.zipped import zip_run
 from ui import i18n, session, task_panels, widgets
 from ui.i18n import t
 
-st.title(t("page.train"))
-st.markdown(t("intro.train"))
-log_y = st.toggle(t("train.log_loss"), value=True, key="loss_log")
-LANG = i18n.lang()
+
+def main() -> None:
+    st.title(t("page.train"))
+    st.markdown(t("intro.train"))
+    log_y = st.toggle(t("train.log_loss"), value=True, key="loss_log")
+    lang = i18n.lang()
+    widgets.live(lambda snap: body(snap, log_y, lang))
+    task_panels.sampling_section(session.snapshot())  # chars: text at a temperature
+    run, snap = session.current_run(), session.snapshot()
+    if run is not None and snap is not None and snap.history.steps:
+        downloads(run, snap)
 
 
-def body(snap: Snapshot | None) -> None:
+def body(snap: Snapshot | None, log_y: bool, lang: str) -> None:
     if snap is None or not snap.history.steps:
         widgets.chart(
-            figures.loss_figure(snap.history if snap else History(), lang=LANG),
+            figures.loss_figure(snap.history if snap else History(), lang=lang),
             "loss",
             "chart.loss",
         )
         return
-    h = snap.history
-    widgets.metrics(
-        [
-            (t("metric.step"), f"{snap.step} / {snap.steps_total}", None),
-            (t("metric.train_loss"), f"{snap.loss:.4g}", None),
-            (
-                t("metric.val_loss"),
-                f"{snap.val_loss:.4g}" if snap.val_loss is not None else "–",
-                None,
-            ),
-            *(
-                [
-                    (
-                        t("metric.baseline"),
-                        f"{snap.baseline_loss:.4g}",
-                        task_panels.baseline_help(snap.config) or t("metric.baseline_help"),
-                    )
-                ]
-                if snap.baseline_loss is not None
-                else []
-            ),
-            (t("metric.speed"), f"{snap.steps_per_second:.0f}", None),
-        ]
-    )
+    widgets.metrics(_metrics(snap))
     widgets.chart(
-        task_panels.loss_figure(h, snap.config, log_y, snap.baseline_loss, LANG),
+        task_panels.loss_figure(snap.history, snap.config, log_y, snap.baseline_loss, lang),
         "loss",
         "chart.loss",
         steps=snap.steps_total,
     )
-    if snap.config.task.startswith("sine"):
-        widgets.chart(
-            lambda: figures.prediction_figure(snap.predictions, lang=LANG),
-            "prediction",
-            "chart.prediction",
-            source=(snap.predictions, LANG),
-        )
-    task_panels.train_extras(snap, LANG)  # accuracy; the series' data and predictions
+    task_panels.train_extras(snap, lang)  # the predictions, accuracy, a series' data
 
 
-widgets.live(body)
-task_panels.sampling_section(session.snapshot())  # chars: text at a temperature
+def _metrics(snap: Snapshot) -> list[tuple[str, str, str | None]]:
+    """(label, value, help) of the headline numbers."""
+    val = f"{snap.val_loss:.4g}" if snap.val_loss is not None else "–"
+    shown = [
+        (t("metric.step"), f"{snap.step} / {snap.steps_total}", None),
+        (t("metric.train_loss"), f"{snap.loss:.4g}", None),
+        (t("metric.val_loss"), val, None),
+    ]
+    if snap.baseline_loss is not None:
+        help_text = task_panels.baseline_help(snap.config) or t("metric.baseline_help")
+        shown.append((t("metric.baseline"), f"{snap.baseline_loss:.4g}", help_text))
+    return [*shown, (t("metric.speed"), f"{snap.steps_per_second:.0f}", None)]
 
-run = session.current_run()
-snap = session.snapshot()
-if run is not None and snap is not None and snap.history.steps:
+
+def downloads(run: LiveRun, snap: Snapshot) -> None:
+    """The run as a bundle (a zip of its folder) and its metrics as CSV, made on click."""
     st.subheader(t("train.downloads"))
 
     def bundle_bytes() -> bytes:
@@ -96,3 +84,6 @@ if run is not None and snap is not None and snap.history.steps:
         mime="text/csv",
         on_click="ignore",
     )
+
+
+main()

@@ -1,0 +1,123 @@
+"""The runs directory on the Compare page: saved runs to overlay on the results, open or
+download, and run bundles (zips) to upload into it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import streamlit as st
+
+from explorer.runs import folders as runs
+from explorer.runs.bundle import BundleError
+from explorer.runs.entries import Entry, load_entry
+from explorer.runs.zipped import zip_run
+from ui import session
+from ui.i18n import t
+from ui.uploader import uploader_texts
+
+
+@st.cache_resource(max_entries=32, show_spinner=False)
+def saved_entry(path: str, mtime: float) -> Entry:
+    """A saved run read back once per version of its folder (mtime in the key); shared
+    between sessions, and only ever read."""
+    return load_entry(Path(path))
+
+
+def overlaid(saved: list) -> list[Entry]:
+    """The saved runs chosen to join the results (the ones still on disk)."""
+    names = [r.name for r in saved]
+    overlay = [n for n in st.session_state.get("cmp_overlay", []) if n in names]
+    st.session_state["cmp_overlay"] = overlay
+    entries = []
+    for name in overlay:
+        run = next(r for r in saved if r.name == name)
+        try:
+            entries.append(saved_entry(str(run.path), run.path.stat().st_mtime))
+        except (BundleError, OSError) as exc:
+            st.warning(t("cmp.no_overlay", name=name, reason=exc))
+    return entries
+
+
+def saved_section(saved: list, root: Path) -> None:
+    """The saved runs: to overlay, open or download."""
+    st.header(t("cmp.saved"))
+    st.caption(t("cmp.saved_where", folder=root))
+    if not saved:
+        st.info(t("cmp.no_saved", folder=root))
+        return
+    names = [r.name for r in saved]
+    st.dataframe(
+        runs.runs_frame(saved),
+        key="cmp_saved",
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "name": t("col.name"),
+            "task": t("label.task"),
+            "cell": t("label.cell"),
+            "settings": t("col.settings"),
+            "steps": t("label.steps"),
+            "final val loss": st.column_config.NumberColumn(t("col.final_val_loss"), format="%.4g"),
+            "status": t("col.status"),
+            "date": t("col.date"),
+        },
+    )
+    st.multiselect(t("cmp.overlay"), names, key="cmp_overlay", help=t("cmp.overlay_help"))
+    c1, c2, c3 = st.columns([3, 1, 1], vertical_alignment="bottom")
+    chosen = c1.selectbox(t("cmp.saved_run"), names, key="cmp_saved_pick")
+    folder = runs.resolve(root, chosen)
+    c2.button(
+        t("cmp.open"),
+        key="cmp_saved_open",
+        on_click=session.open_finished,
+        args=(folder,),
+        width="stretch",
+    )
+    c3.download_button(
+        t("cmp.download"),
+        data=lambda: zip_run(folder),
+        key="cmp_saved_download",
+        file_name=f"{folder.name}.zip",
+        mime="application/zip",
+        on_click="ignore",
+        width="stretch",
+    )
+
+
+def upload_section(root: Path) -> None:
+    st.file_uploader(
+        t("cmp.upload"),
+        type=["zip"],
+        key="cmp_upload",
+        on_change=upload_changed,
+        args=(root,),
+        help=t("cmp.upload_help"),
+    )
+    uploader_texts("cmp_upload", f"{st.get_option('server.maxUploadSize')} MB", ["zip"])
+    if (result := st.session_state.pop("cmp_upload_result", None)) is not None:
+        kind, message = result
+        (st.error if kind == "error" else st.success)(message)
+
+
+def upload_changed(root: Path) -> None:
+    """Callback: validate an uploaded bundle and keep it in the runs directory."""
+    upload = st.session_state.get("cmp_upload")
+    if upload is None:
+        return
+    try:
+        folder = runs.import_zip(upload.getvalue(), root)
+    except BundleError as exc:
+        st.session_state["cmp_upload_result"] = (
+            "error",
+            t("cmp.refused", name=upload.name, reason=exc),
+        )
+        return
+    except OSError as exc:
+        st.session_state["cmp_upload_result"] = ("error", t("cmp.not_kept", reason=exc))
+        return
+    name = folder.name  # uploads sit at the top of the runs directory
+    st.session_state["cmp_upload_result"] = (
+        "success",
+        t("cmp.added", name=upload.name, folder=name),
+    )
+    st.session_state["cmp_overlay"] = [*st.session_state.get("cmp_overlay", []), name]
