@@ -30,11 +30,12 @@ from typing import Any
 
 from explorer.engine.states import RunState
 from explorer.runs.entries import Entry, VariantState, load_entry
+from explorer.runs.executor import Executor, ExecutorKind
 from explorer.runs.folders import new_run_folder
 from explorer.runs.slots import WorkerSlots
 from explorer.runs.table import estimate_seconds_left
 from explorer.runs.variants import MAX_VARIANTS, CompareError, Variant, comparison_key
-from explorer.runs.worker import data_payload, worker_main
+from explorer.runs.worker import data_payload
 
 log = logging.getLogger(__name__)
 
@@ -55,11 +56,14 @@ class Comparison:
         workers: int | None = None,
         idle_timeout: float | None = IDLE_TIMEOUT,
         slots: WorkerSlots | None = None,
+        executor: Executor | None = None,
+        max_variants: int = MAX_VARIANTS,
     ) -> None:
         if not variants:
             raise CompareError("vary: no variants to run")
-        if len(variants) > MAX_VARIANTS:
-            raise CompareError(f"vary: {len(variants)} variants; at most {MAX_VARIANTS}")
+        if len(variants) > max_variants:
+            raise CompareError(f"vary: {len(variants)} variants; at most {max_variants}")
+        self.executor = executor or Executor()
         self.variants = list(variants)
         self.out_dir = Path(out_dir)
         self.workers = max(1, min(workers or os.cpu_count() or 1, len(self.variants)))
@@ -76,6 +80,7 @@ class Comparison:
         self._monitor: threading.Thread | None = None
         self._last_touch = time.monotonic()
         self.started_at: float | None = None
+        self.ready_at: float | None = None  # when Ray was up (None for the local pool)
         self.finished_at: float | None = None
         self.slots = slots  # a server's cap on worker processes over all comparisons
         self._began: dict[int, float] = {}  # variant index -> when its worker took it
@@ -127,15 +132,7 @@ class Comparison:
         for _ in range(self.workers):
             tasks.put(None)
         self.started_at = time.monotonic()
-        for n in range(self.workers):
-            process = self._ctx.Process(
-                target=worker_main,
-                args=(tasks, events, self._cancels, os.getpid()),
-                name=f"compare-worker-{n}",
-                daemon=True,
-            )
-            process.start()
-            self._processes.append(process)
+        self._processes = self.executor.start(self._ctx, tasks, events, self._cancels, self.workers)
         self._watch(tasks, events)
 
     def cancel(self, index: int | None = None) -> None:
@@ -187,6 +184,13 @@ class Comparison:
             return None
         return (self.finished_at or time.monotonic()) - self.started_at
 
+    @property
+    def work_seconds(self) -> float | None:
+        """wall_seconds without starting the backend (Ray's init and warm-up)."""
+        if self.started_at is None:
+            return None
+        return (self.finished_at or time.monotonic()) - (self.ready_at or self.started_at)
+
     def wait(self, timeout: float | None = None) -> bool:
         """Block until every variant has finished (True) or the timeout passes (False)."""
         if self._monitor is not None:
@@ -201,6 +205,7 @@ class Comparison:
             if process.is_alive():
                 process.kill()
                 process.join(1)
+        self.executor.clean_up(self._processes)
 
     # -- the monitor thread --------------------------------------------------------------
     def _watch(self, tasks, events) -> None:
@@ -226,6 +231,7 @@ class Comparison:
             self.finished_at = time.monotonic()
             for process in self._processes:
                 process.join(5)
+            self.executor.clean_up(self._processes)
             for q in (tasks, events):
                 q.cancel_join_thread()
                 q.close()
@@ -236,7 +242,11 @@ class Comparison:
 
     def _handle(self, message: tuple, running: dict[int, int]) -> None:
         kind, index = message[0], message[1]
-        if kind == "started":
+        if kind == "fatal":  # the backend failed as a whole (Ray): index is the reason
+            self._fail_all(index)
+        elif kind == "ready":  # Ray started and its workers warm: the variants begin
+            self.ready_at = time.monotonic()
+        elif kind == "started":
             running[index] = message[2]
             self._began[index] = time.monotonic()
             self._update(index, state=RunState.RUNNING)
@@ -281,15 +291,24 @@ class Comparison:
             return
         while (message := _next(events, 0.05)) is not None:
             self._handle(message, running)
+        ended = (
+            "The worker process ended unexpectedly."
+            if self.executor.kind is ExecutorKind.LOCAL
+            else "The Ray driver process ended unexpectedly (is the cluster still up?)."
+        )
         for index, pid in list(running.items()):
             if pid not in alive:
                 running.pop(index)
-                self._fail(index, "The worker process ended unexpectedly.")
+                self._fail(index, ended)
         if not alive:
-            with self._lock:
-                queued = [s.index for s in self._states if not s.finished]
-            for index in queued:
-                self._fail(index, "No worker process is left to run it.")
+            self._fail_all("No worker process is left to run it.")
+
+    def _fail_all(self, text: str) -> None:
+        """Fail every variant not finished yet."""
+        with self._lock:
+            unfinished = [s.index for s in self._states if not s.finished]
+        for index in unfinished:
+            self._fail(index, text)
 
     def _fail(self, index: int, text: str) -> None:
         with self._lock:

@@ -16,6 +16,7 @@ if TYPE_CHECKING:  # the command line imports this module before torch: keep it 
 
 
 PROGRESS_SECONDS = 0.2  # a worker reports its step at most this often
+CANCEL = "cancel"  # what stop_reason() returns for a cancel (the message counts the steps)
 
 
 # -- the worker process ------------------------------------------------------------------
@@ -42,33 +43,47 @@ def worker_main(tasks, events, cancels, parent_pid: int) -> None:
 
 
 def _train_variant(index, config_json, folder, events, cancel, parent_pid) -> None:
-    from explorer.engine.training import Trainer
     from explorer.runs.bundle import save_run
+
+    def stop_reason() -> str | None:
+        if cancel.is_set():
+            return CANCEL
+        if os.getppid() != parent_pid:  # the parent died: nobody will read this run
+            return "Stopped: the process that started the comparison ended."
+        return None
 
     if cancel.is_set():
         events.put(("done", index, "cancelled", "Cancelled before it started.", None))
         return
-    config = RunConfig.from_json(config_json)
     events.put(("started", index, os.getpid()))
+    trainer = train_variant(config_json, lambda *e: events.put((e[0], index, *e[1:])), stop_reason)
+    saved = str(save_run(folder, trainer)) if trainer.step >= 1 else None
+    events.put(("done", index, trainer.status, trainer.message, saved))
+
+
+def train_variant(config_json: str, report, stop_reason):
+    """Train one variant to its end, or until stop_reason() gives a reason: CANCEL (the
+    message counts the steps done) or a sentence. report("progress", step, loss, val) at
+    most every PROGRESS_SECONDS and once at the end. Returns the Trainer. The same code
+    trains a variant in a local worker and in a Ray task."""
+    from explorer.engine.training import Trainer
+
+    config = RunConfig.from_json(config_json)
     trainer = Trainer(config)
     last = 0.0
     while not trainer.done:
-        if cancel.is_set():
-            trainer.stop(f"Cancelled after {trainer.step} of {config.steps} steps.")
-            break
-        if os.getppid() != parent_pid:  # the parent died: nobody will read this run
-            trainer.stop("Stopped: the process that started the comparison ended.")
+        if (reason := stop_reason()) is not None:
+            if reason == CANCEL:
+                reason = f"Cancelled after {trainer.step} of {config.steps} steps."
+            trainer.stop(reason)
             break
         trainer.train_step()
         now = time.monotonic()
         if now - last >= PROGRESS_SECONDS:
-            events.put(("progress", index, trainer.step, *_latest(trainer.history)))
+            report("progress", trainer.step, *_latest(trainer.history))
             last = now
-    events.put(("progress", index, trainer.step, *_latest(trainer.history)))
-    saved = None
-    if trainer.step >= 1:
-        saved = str(save_run(folder, trainer))
-    events.put(("done", index, trainer.status, trainer.message, saved))
+    report("progress", trainer.step, *_latest(trainer.history))
+    return trainer
 
 
 def _latest(history: History) -> tuple[float, float]:

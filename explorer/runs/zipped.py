@@ -34,9 +34,12 @@ def load_zip(data: bytes, max_bytes: int = 50 * 2**20) -> LoadedRun:
         return unpack_zip(data, Path(tmp), max_bytes)
 
 
-def unpack_zip(data: bytes, folder: Path, max_bytes: int = 50 * 2**20) -> LoadedRun:
+def unpack_zip(
+    data: bytes, folder: Path, max_bytes: int = 50 * 2**20, load: bool = True
+) -> LoadedRun | None:
     """load_zip's checks, unpacking into `folder` (which must exist) to keep the run:
-    only the known file names are written, each at the folder's top level."""
+    only the known file names are written, each at the folder's top level. load=False
+    skips reading the run back (its reader does that anyway)."""
     if len(data) > max_bytes:
         raise BundleError(f"the zip is {mib(len(data))}; the limit is {mib(max_bytes)}")
     try:
@@ -55,7 +58,7 @@ def unpack_zip(data: bytes, folder: Path, max_bytes: int = 50 * 2**20) -> Loaded
                 (Path(folder) / name).write_bytes(archive.read(info))
             except Exception as exc:  # bad CRC, zlib.error, unsupported method, ...
                 raise BundleError(f"{name}: corrupt zip member ({one_line(exc)})") from None
-        return load_run(Path(folder))
+        return load_run(Path(folder)) if load else None
 
 
 def check_members(infos: list[zipfile.ZipInfo], max_unpacked: int) -> dict[str, zipfile.ZipInfo]:
