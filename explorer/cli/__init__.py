@@ -4,6 +4,8 @@
         --steps 3000 --lr 0.001 --clip norm --clip-value 1.0 --seed 0 --out runs/gru-adding
     python -m explorer compare --vary cell=rnn,lstm,gru --task adding --seq-len 100 \\
         --steps 3000 --out runs/race
+    python -m explorer sweep --random 200 --space lr=1e-4:1e-1:log --space hidden=8:64 \\
+        --task adding --seq-len 50 --steps 200 --executor ray
     python -m explorer train --task series --data prices.csv --column close --seq-len 20
     python -m explorer train --task digits --cell gru
     python -m explorer train --task chars --data book.txt --seq-len 64 --tbptt 16
@@ -16,7 +18,7 @@ imported. A diverged run is a result (exit 0); Ctrl-C stops after the current st
 what exists and exits 130.
 
 The package, one idea a module: parser (the flags), arguments (text -> checked values),
-commands (train, compare), progress (the one display), interrupt (the one Ctrl-C policy),
+commands (train, compare, sweep), progress (the one display), interrupt (the one Ctrl-C policy),
 summary (the end-of-run screen).
 
 >>> args = build_parser().parse_args(["train", "--cell", "gru", "--seq-len", "20"])
@@ -31,13 +33,21 @@ import os
 import sys
 from collections.abc import Callable
 
-from explorer.cli.arguments import out_folder, positive, resolve_config, target_loss, vary
-from explorer.cli.commands import EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, compare, train
+from explorer.cli.arguments import (
+    out_folder,
+    positive,
+    resolve_config,
+    sweep_variants,
+    target_loss,
+    vary,
+)
+from explorer.cli.commands import EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, compare, sweep, train
 from explorer.cli.interrupt import GracefulStop
 from explorer.cli.parser import UsageError, build_parser
 from explorer.cli.progress import CompareProgress, Progress, Row, TrainProgress
 from explorer.cli.summary import format_summary
 from explorer.config import ConfigError
+from explorer.runs.executor import Executor, ExecutorError
 from explorer.runs.folders import group_name, run_name
 from explorer.runs.variants import CompareError, make_variants
 
@@ -72,7 +82,7 @@ def main(argv: list[str] | None = None) -> int:
     except UsageError as exc:
         print(f"error: {exc} (see --help)", file=sys.stderr)
         return EXIT_USAGE
-    except (ConfigError, CompareError) as exc:
+    except (ConfigError, CompareError, ExecutorError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_USAGE
     except SystemExit as exc:  # --help
@@ -90,15 +100,27 @@ def prepare(argv: list[str]) -> Callable[[], int]:
     What needs no config is checked first: checking a config's data loads the tasks, and
     with them torch, which takes seconds."""
     args = build_parser().parse_args(argv)
-    if args.command == "compare":
-        knobs = vary(args.vary)
-        workers = positive("workers", args.workers, os.cpu_count() or 1)
-        config = resolve_config(args)
-        variants = make_variants(config, knobs)
-        target = target_loss(args.target_loss, config)
-        folder = out_folder(args.out, args.runs_dir, group_name(config, list(knobs)))
-        return functools.partial(compare, variants, folder, workers, target)
+    if args.command in ("compare", "sweep"):
+        return _prepare_variants(args)
     threads = positive("threads", args.threads, 1)
     config = resolve_config(args)
     folder = out_folder(args.out, args.runs_dir, run_name(config))
     return functools.partial(train, config, folder, threads)
+
+
+def _prepare_variants(args) -> Callable[[], int]:
+    """compare and sweep: the variants, where they train, the folder, the target."""
+    executor = Executor.choose(args.executor, args.address)
+    executor.check()  # ray missing, or nothing at the address: refused now
+    workers = positive("workers", args.workers, os.cpu_count() or 1)
+    if args.command == "compare":
+        knobs = vary(args.vary)
+        config = resolve_config(args)
+        variants, command = make_variants(config, knobs), compare
+        name = group_name(config, list(knobs))
+    else:
+        config, variants, knobs = sweep_variants(args)
+        command, name = sweep, group_name(config, knobs, kind="sweep")
+    target = target_loss(args.target_loss, config)
+    folder = out_folder(args.out, args.runs_dir, name)
+    return functools.partial(command, variants, folder, workers, target, executor)

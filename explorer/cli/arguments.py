@@ -107,16 +107,18 @@ def _check_data(config: RunConfig) -> None:
         raise ConfigError(_DATA_FIELDS.get(exc.code, "data"), str(exc)) from None
 
 
-def positive(name: str, text: str | None, default: int) -> int:
-    """--threads or --workers: a whole number from 1 to MAX_THREADS."""
+def positive(
+    name: str, text: str | None, default: int, high: int = MAX_THREADS, low: int = 1
+) -> int:
+    """--threads, --workers, --random, --search-seed: a whole number from low to high."""
     if text is None:
         return default
     try:
         n = int(text)
     except ValueError:
         raise ConfigError(name, f"expected a whole number, got {text!r}") from None
-    if not 1 <= n <= MAX_THREADS:
-        raise ConfigError(name, f"{n} is out of range; allowed 1 to {MAX_THREADS}")
+    if not low <= n <= high:
+        raise ConfigError(name, f"{n} is out of range; allowed {low} to {high}")
     return n
 
 
@@ -155,3 +157,20 @@ def out_folder(out: str | None, runs: str | None, default_name: str) -> Path:
     except OSError as exc:
         raise ConfigError("out", f"cannot create {folder} ({exc.strerror})") from None
     return folder
+
+
+def sweep_variants(args: argparse.Namespace) -> tuple[RunConfig, list, list[str]]:
+    """(base config, variants, the knobs swept) of `sweep`: --grid's cross product, or
+    --random N draws from --space."""
+    from explorer.runs.sweep import MAX_SWEEP, grid_variants, parse_range, random_variants
+
+    config = resolve_config(args)
+    if args.grid:
+        grid = vary(args.grid)
+        return config, grid_variants(config, grid), list(grid)
+    if not args.space:
+        raise CompareError("random: give the space to draw from (--space KNOB=LOW:HIGH)")
+    n = positive("random", args.random, 1, high=MAX_SWEEP)
+    seed = positive("search-seed", args.search_seed, 0, high=2**31 - 1, low=0)
+    space = [parse_range(text, config) for text in args.space]
+    return config, random_variants(config, space, n, seed), [r.knob for r in space]

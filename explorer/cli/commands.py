@@ -15,12 +15,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from explorer.cli.interrupt import GracefulStop
-from explorer.cli.progress import CompareProgress, TrainProgress
+from explorer.cli.progress import CompareProgress, SweepProgress, TrainProgress
 from explorer.cli.summary import format_summary
 from explorer.config import RunConfig
 
 if TYPE_CHECKING:  # torch takes seconds to import: argument errors answer before it
     from explorer.runs.compare import Comparison
+    from explorer.runs.executor import Executor
     from explorer.runs.variants import Variant
 
 # The process's exit statuses: 130 = 128 + SIGINT, the shell's code for a Ctrl-C.
@@ -57,18 +58,67 @@ def train(config: RunConfig, folder: Path, threads: int = 1) -> int:
     return EXIT_INTERRUPTED if stopped else EXIT_OK
 
 
-def compare(variants: list[Variant], folder: Path, workers: int, target: float) -> int:
+def compare(
+    variants: list[Variant],
+    folder: Path,
+    workers: int,
+    target: float,
+    executor: Executor | None = None,
+) -> int:
     """Train the variants in parallel, write comparison.csv, print the table. Ctrl-C
     cancels every variant after its current step (the runs so far are saved): exit 130."""
     from explorer.runs.compare import Comparison
 
-    comparison = Comparison(variants, folder, workers=workers, idle_timeout=None)
+    comparison = Comparison(variants, folder, workers=workers, idle_timeout=None, executor=executor)
     progress = CompareProgress(variants, sys.stderr)
+    status = _run(
+        comparison, "comparing", lambda force: progress.update(comparison.states(), force)
+    )
+    progress.close()
+    _print_table(comparison, folder, target)
+    return status
+
+
+def sweep(
+    variants: list[Variant],
+    folder: Path,
+    workers: int,
+    target: float,
+    executor: Executor | None = None,
+) -> int:
+    """compare() for up to 1,000 variants: one summary row of progress, sweep.csv and
+    sweep.parquet (the table with every knob a column), the best ten on stdout."""
+    from explorer.runs.compare import Comparison
+    from explorer.runs.sweep import MAX_SWEEP
+
+    comparison = Comparison(
+        variants,
+        folder,
+        workers=workers,
+        idle_timeout=None,
+        executor=executor,
+        max_variants=MAX_SWEEP,
+    )
+    progress = SweepProgress(len(variants), sys.stderr)
+    status = _run(
+        comparison,
+        "sweeping",
+        lambda force: progress.update(comparison.states(), comparison.seconds_left(), force),
+    )
+    progress.close()
+    _print_sweep(comparison, folder, target)
+    return status
+
+
+def _run(comparison: Comparison, verb: str, show) -> int:
+    """Start, show progress until every variant ended; the first Ctrl-C cancels them all
+    (each stops after its step and is saved), a second stops the workers now."""
     cancelled = False
     with GracefulStop() as stop:
+        local = comparison.executor.kind == "local"
+        where = f"{comparison.workers} worker processes" if local else comparison.executor.label
         print(
-            f"comparing {len(variants)} variants on {comparison.workers} worker processes "
-            f"-> {folder}",
+            f"{verb} {len(comparison.variants)} variants on {where} -> {comparison.out_dir}",
             file=sys.stderr,
             flush=True,
         )
@@ -77,12 +127,10 @@ def compare(variants: list[Variant], folder: Path, workers: int, target: float) 
             if stop.requested and not cancelled:
                 comparison.cancel()  # the workers stop after their step and save
                 cancelled = True
-            progress.update(comparison.states())
+            show(False)
     if stop.forced:  # a second Ctrl-C: stop the workers now
         comparison.close(timeout=5)
-    progress.update(comparison.states(), force=True)
-    progress.close()
-    _print_table(comparison, folder, target)
+    show(True)
     return EXIT_INTERRUPTED if cancelled or stop.forced else EXIT_OK
 
 
@@ -93,5 +141,30 @@ def _print_table(comparison: Comparison, folder: Path, target: float) -> None:
     table = table_for_csv(results_table(comparison_entries(comparison), target))
     table.to_csv(folder / "comparison.csv", index=False)
     print(table.drop(columns=["folder"]).to_string(index=False, float_format="{:.4g}".format))
-    print(f"\ntarget val loss {target:g}; wall time {comparison.wall_seconds:.1f} s")
+    print(f"\ntarget val loss {target:g}; {_timing(comparison)}")
     print(f"comparison.csv and run folders: {folder}")
+
+
+def _print_sweep(comparison: Comparison, folder: Path, target: float) -> None:
+    """sweep.csv and sweep.parquet (every variant, its knobs as columns, its folder), and
+    the ten best by final validation loss on stdout."""
+    from explorer.runs.table import comparison_entries, results_table, table_for_csv
+
+    table = results_table(comparison_entries(comparison), target)
+    table["status"] = table["status"].map(str)  # RunState -> its name, for parquet
+    table_for_csv(table).to_csv(folder / "sweep.csv", index=False)
+    table.to_parquet(folder / "sweep.parquet", index=False)  # numbers stay numbers (NaN)
+    best = table.sort_values("final_val_loss").head(10).drop(columns=["folder"])
+    with_results = len(comparison.results())
+    failed = len(comparison.variants) - with_results
+    print(best.to_string(index=False, float_format="{:.4g}".format))
+    print(f"\n{with_results} variants with results, {failed} without; the ten best above")
+    print(f"target val loss {target:g}; {_timing(comparison)}")
+    print(f"sweep.csv, sweep.parquet and run folders: {folder}")
+
+
+def _timing(comparison: Comparison) -> str:
+    text = f"wall time {comparison.wall_seconds:.1f} s"
+    if comparison.ready_at is not None:
+        text += f" ({comparison.work_seconds:.1f} s after Ray started)"
+    return text

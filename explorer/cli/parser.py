@@ -15,6 +15,7 @@ import argparse
 from dataclasses import fields
 
 from explorer.config import RunConfig
+from explorer.runs.executor import ADDRESS_ENV
 from explorer.runs.folders import RUNS_ENV
 from explorer.runs.variants import KNOBS
 
@@ -44,6 +45,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _train_command(commands)
     _compare_command(commands)
+    _sweep_command(commands)
     return parser
 
 
@@ -84,14 +86,69 @@ def _compare_command(commands: argparse._SubParsersAction) -> None:
     compare.add_argument(
         "--out", metavar="DIR", help="folder for the runs (default <runs dir>/<time>-compare-...)"
     )
-    compare.add_argument(
+    _variant_flags(compare)
+
+
+def _sweep_command(commands: argparse._SubParsersAction) -> None:
+    sweep = commands.add_parser(
+        "sweep",
+        help="train up to 1,000 variants (a grid or a random search) and tabulate them",
+        description="Train up to 1,000 variants of one run, a grid over any number of knobs "
+        "(--grid, the cross product) or a seeded random search (--random N with --space), "
+        "locally or on Ray; save each run folder under --out and write sweep.csv and "
+        "sweep.parquet. Every variant sees the same data and seed.",
+        allow_abbrev=False,
+    )
+    search = sweep.add_mutually_exclusive_group(required=True)
+    search.add_argument(
+        "--grid",
+        action="append",
+        metavar="KNOB=V1,V2",
+        help=f"a knob and its values; once per knob. Knobs: {', '.join(KNOBS)}",
+    )
+    search.add_argument("--random", metavar="N", help="draw N variants from --space")
+    sweep.add_argument(
+        "--space",
+        action="append",
+        metavar="KNOB=LOW:HIGH[:log]",
+        help="a knob's range for --random (KNOB=A,B,C for a choice); once per knob",
+    )
+    sweep.add_argument(
+        "--search-seed",
+        default="0",
+        metavar="N",
+        help="seeds the random draws (the runs share --seed) (default 0)",
+    )
+    _run_flags(sweep)
+    sweep.add_argument(
+        "--out", metavar="DIR", help="folder for the runs (default <runs dir>/<time>-sweep-...)"
+    )
+    _variant_flags(sweep)
+
+
+def _variant_flags(command: argparse.ArgumentParser) -> None:
+    """Where variants train and what is tabulated: the same for compare and sweep."""
+    command.add_argument(
         "--workers", default=None, metavar="N", help="parallel processes (default: all cores)"
     )
-    compare.add_argument(
+    command.add_argument(
         "--target-loss",
         default=None,
         metavar="X",
         help="validation loss whose first crossing is tabulated (default: baseline / 10)",
+    )
+    command.add_argument(
+        "--executor",
+        default=None,
+        choices=["local", "ray"],
+        help=f"local worker processes or Ray tasks (default: ray if ${ADDRESS_ENV} is set, "
+        "else local)",
+    )
+    command.add_argument(
+        "--address",
+        default=None,
+        metavar="auto|HOST:PORT",
+        help=f"the Ray cluster (default ${ADDRESS_ENV}; none: a local Ray for this run)",
     )
 
 

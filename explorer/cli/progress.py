@@ -146,3 +146,35 @@ class CompareProgress(Progress):
             for s in sorted(states, key=lambda s: s.index)
         ]
         self.show(rows, force)
+
+
+class SweepProgress(Progress):
+    """A sweep's one summary row (hundreds of variants get no row each): variants done
+    out of all, how many run, failed and wait, the best validation loss so far, the time
+    left."""
+
+    def __init__(self, total: int, stream: TextIO) -> None:
+        super().__init__(stream, labels=["sweep"])
+        self.total = total
+
+    def update(
+        self, states: Sequence[VariantState], seconds_left: float | None, force: bool = False
+    ) -> None:
+        done = sum(s.finished for s in states)
+        failed = sum(s.state in ("error", "diverged") for s in states)
+        running = sum(s.state == "running" for s in states)
+        waiting = len(states) - done - running
+        finite = [s.val_loss for s in states if s.finished and math.isfinite(s.val_loss)]
+        note = f"{running} running · {failed} failed · {waiting} waiting"
+        if finite:
+            note += f" · best val {min(finite):.4g}"
+        if seconds_left is not None and done < len(states):
+            note += f" · about {seconds_left:.0f} s left"
+        self.show([Row(done, self.total, note=note, ended=done == len(states))], force)
+
+    def line(self, label: str, row: Row) -> str:
+        bar = ""
+        if self.tty:
+            filled = BAR_WIDTH * min(row.step, row.total) // max(row.total, 1)
+            bar = f"[{'#' * filled}{'.' * (BAR_WIDTH - filled)}] "
+        return f"{bar}{label}  {row.step}/{row.total} variants done  {row.note}"

@@ -74,15 +74,18 @@ def run_name(config: RunConfig, now: datetime | None = None) -> str:
     return f"{stamp}-{config.task}-{config.cell}-{_digest(config)}"
 
 
-def group_name(config: RunConfig, knobs: Sequence[str], now: datetime | None = None) -> str:
-    """The folder that holds one comparison's runs: timestamp-compare-task-knobs-hash.
+def group_name(
+    config: RunConfig, knobs: Sequence[str], now: datetime | None = None, kind: str = "compare"
+) -> str:
+    """The folder that holds one comparison's (or sweep's) runs: timestamp-kind-task-
+    knobs-hash.
 
     >>> group_name(RunConfig(), ["cell", "lr"], datetime(2025, 1, 2, 3, 4, 5))
     '20250102-030405-compare-sine_next-cell-lr-152ae7'
     """
     stamp = (now or datetime.now()).strftime("%Y%m%d-%H%M%S")
     knob_part = "-".join(knobs) or "none"
-    return f"{stamp}-compare-{config.task}-{knob_part}-{_digest(config)}"
+    return f"{stamp}-{kind}-{config.task}-{knob_part}-{_digest(config)}"
 
 
 def unique_folder(root: Path, name: str, create: bool = True) -> Path:

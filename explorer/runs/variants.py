@@ -60,21 +60,26 @@ def parse_vary(text: str) -> tuple[str, list[str]]:
     return knob, items
 
 
-def make_variants(base: RunConfig, vary: Mapping[str, Sequence[Any]]) -> list[Variant]:
-    """The cross product of the values given for one or two knobs, each applied to base.
-    Every value is checked by RunConfig itself (same messages as `train`); CompareError or
-    ConfigError say what is wrong."""
+def make_variants(
+    base: RunConfig,
+    vary: Mapping[str, Sequence[Any]],
+    max_knobs: int | None = 2,
+    max_variants: int = MAX_VARIANTS,
+) -> list[Variant]:
+    """The cross product of the values given for the knobs (one or two for a comparison;
+    any number for a sweep's grid), each applied to base. Every value is checked by
+    RunConfig itself (same messages as `train`); CompareError or ConfigError say what is
+    wrong."""
     if not vary:
         raise CompareError("vary: name one or two knobs to vary")
-    if len(vary) > 2:
+    if max_knobs is not None and len(vary) > max_knobs:
         raise CompareError(f"vary: at most two knobs at once, got {len(vary)}")
     checked: dict[str, list[Any]] = {}
     for knob, raw_values in vary.items():
-        if knob not in KNOBS:
-            raise CompareError(f"vary: unknown knob {knob!r}; the knobs are {', '.join(KNOBS)}")
+        check_knob(knob)
         values: list[Any] = []
         for raw in raw_values:
-            value = _checked(base, knob, raw)
+            value = checked_value(base, knob, raw)
             if value in values:
                 raise CompareError(f"vary: {knob} lists {format_value(value)} twice")
             values.append(value)
@@ -82,9 +87,9 @@ def make_variants(base: RunConfig, vary: Mapping[str, Sequence[Any]]) -> list[Va
             raise CompareError(f"vary: no values for {knob}")
         checked[knob] = values
     count = math.prod(len(v) for v in checked.values())
-    if count > MAX_VARIANTS:
+    if count > max_variants:
         sizes = " x ".join(str(len(v)) for v in checked.values())
-        raise CompareError(f"vary: {sizes} = {count} variants; at most {MAX_VARIANTS} run at once")
+        raise CompareError(f"vary: {sizes} = {count} variants; at most {max_variants} run at once")
     variants = []
     for combo in itertools.product(*checked.values()):
         changes = dict(zip(checked, combo, strict=True))
@@ -96,7 +101,12 @@ def make_variants(base: RunConfig, vary: Mapping[str, Sequence[Any]]) -> list[Va
     return variants
 
 
-def _checked(base: RunConfig, knob: str, raw: Any) -> Any:
+def check_knob(knob: str) -> None:
+    if knob not in KNOBS:
+        raise CompareError(f"vary: unknown knob {knob!r}; the knobs are {', '.join(KNOBS)}")
+
+
+def checked_value(base: RunConfig, knob: str, raw: Any) -> Any:
     """One value coerced and range-checked as the config's own field would."""
     try:
         return getattr(replace(base, **{knob: raw}), knob)
