@@ -70,6 +70,8 @@ def test_ray_trains_every_variant_number_for_number_as_the_local_pool(tmp_path):
     local = finished(variants, tmp_path / "local", Executor())
     on_ray = finished(variants, tmp_path / "ray", RAY)
     assert on_ray.ready_at is not None and on_ray.work_seconds < on_ray.wall_seconds
+    token = Path.home() / ".ray" / "auth_token"  # readable by its owner only
+    assert not token.exists() or token.stat().st_mode & 0o077 == 0
     assert [s.state for s in on_ray.states()] == [RunState.COMPLETED] * 4
     assert len(local.results()) == len(on_ray.results()) == 4
     for a, b in zip(local.results(), on_ray.results(), strict=True):

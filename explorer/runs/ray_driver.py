@@ -115,6 +115,22 @@ def driver_main(tasks, events, cancels, parent_pid: int, address: str | None, cp
 
 
 def _init(ray, address: str | None, cpus: int) -> None:
+    try:
+        _start(ray, address, cpus)
+    finally:
+        private_token()
+
+
+def private_token() -> None:
+    """Ray 2.60 leaves its auth token (~/.ray/auth_token) readable by every user of the
+    machine, which lets any of them submit work to the cluster: make it the owner's."""
+    token = Path.home() / ".ray" / "auth_token"
+    if token.exists():
+        token.chmod(0o600)
+        token.parent.chmod(0o700)
+
+
+def _start(ray, address: str | None, cpus: int) -> None:
     if address is None:  # a Ray of our own for this run, on this machine only
         ray.init(
             num_cpus=cpus,
