@@ -6,10 +6,12 @@ advises against importing conftest."""
 
 from __future__ import annotations
 
+import base64
 import json
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
+import numpy as np
 from streamlit.testing.v1 import AppTest
 
 import app
@@ -62,3 +64,15 @@ def chart_specs(at: AppTest) -> list[dict]:
 
 def chart_titles(at: AppTest) -> list[str]:
     return [spec["layout"].get("title", {}).get("text", "") for spec in chart_specs(at)]
+
+
+def values(data) -> np.ndarray:
+    """A plotly JSON array: a plain list, or a typed buffer {"dtype", "bdata"[, "shape"]}."""
+    if isinstance(data, dict):
+        array = np.frombuffer(base64.b64decode(data["bdata"]), dtype=data["dtype"])
+        return (
+            array.reshape([int(n) for n in str(data["shape"]).split(",")])
+            if "shape" in data
+            else array
+        )
+    return np.asarray(data)

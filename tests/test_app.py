@@ -6,10 +6,8 @@ calls at.run() to redraw.
 
 from __future__ import annotations
 
-import base64
 from pathlib import Path
 
-import numpy as np
 import pytest
 from harness import (
     PAGES,
@@ -20,6 +18,7 @@ from harness import (
     open_app,
     run_of,
     train_until,
+    values,
 )
 
 from explorer.config import RunConfig
@@ -33,18 +32,6 @@ SMALL = {"hidden": "8", "seq_len": "12", "steps": "40", "batch": "8"}
 def stop_runs():
     yield
     REGISTRY.stop_all()
-
-
-def values(data) -> np.ndarray:
-    """A plotly JSON array: a plain list, or a typed buffer {"dtype", "bdata"[, "shape"]}."""
-    if isinstance(data, dict):
-        array = np.frombuffer(base64.b64decode(data["bdata"]), dtype=data["dtype"])
-        return (
-            array.reshape([int(n) for n in str(data["shape"]).split(",")])
-            if "shape" in data
-            else array
-        )
-    return np.asarray(data)
 
 
 @pytest.mark.parametrize("page", PAGES)

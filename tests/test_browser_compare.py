@@ -20,6 +20,7 @@ from test_browser import (  # noqa: F401  (fixtures: pytest finds them by name)
     app,
     assert_no_exception,
     browser,
+    chart,
     page,
     screenshot,
 )
@@ -57,4 +58,37 @@ def test_a_two_variant_comparison_in_the_browser(app: App, page) -> None:  # noq
     assert set(page.evaluate(HEATMAP_TRACES_JS)) == {"coloraxis"}  # one shared colour scale
     assert_no_exception(page)
     path = screenshot(page, "compare")
+    assert path.stat().st_size > 10_000
+
+
+def test_a_sweep_of_fourteen_variants_in_the_browser(app: App, page) -> None:  # noqa: F811
+    """More variants than a comparison's 12: one summary bar, and results drawn as a
+    parallel-coordinates chart, a knob scatter and the best runs' curves."""
+    page.goto(f"{app.url}/compare?{TINY.replace('steps=60', 'steps=20')}")
+    page.locator("h1", has_text="Compare").wait_for()
+    page.wait_for_selector(LOADED)
+    page.get_by_text("A sweep: a random search", exact=False).click()
+    count = page.get_by_label("Variants to draw")
+    count.wait_for()
+    count.fill("14")
+    count.press("Enter")
+    run = page.get_by_role("button", name="Run 14 variants", exact=True)
+    run.wait_for()
+    run.click()
+    titles = (
+        "Every variant: its knobs and its final validation loss",
+        "Final validation loss against Hidden units",  # the first knob in the config's order
+        "Loss of every run (validation solid, training batches faint)",
+    )
+    deadline = time.monotonic() + 180
+    while not all(chart(page, title) for title in titles):
+        assert time.monotonic() < deadline, [c for c in titles if not chart(page, c)]
+        page.wait_for_timeout(250)
+    page.wait_for_selector(LOADED)
+    parallel = chart(page, titles[0])
+    assert parallel["type"] == "parcoords" and parallel["drawn"], parallel
+    assert chart(page, titles[1])["points"] == 14  # every variant finished, one dot each
+    assert page.locator(PROGRESS).count() == 1  # one summary bar, not a bar per variant
+    assert_no_exception(page)
+    path = screenshot(page, "sweep")
     assert path.stat().st_size > 10_000

@@ -134,3 +134,32 @@ def test_the_sweep_command_refuses_bad_searches_before_training(tmp_path, capsys
     ):
         assert cli.main([*argv, "--out", str(tmp_path / "x")]) == 2, argv
         assert "error" in capsys.readouterr().err
+
+
+def test_the_sweep_figures_draw_the_table_they_are_given():
+    from explorer.figures import sweep as sweep_figures
+
+    table = pd.DataFrame(
+        {
+            "variant": ["a", "b", "c", "d"],
+            "cell": ["rnn", "gru", "rnn", "gru"],
+            "lr": [1e-4, 1e-3, 1e-2, 1e-1],
+            "hidden": [8, 16, 32, 64],
+            "final_val_loss": [0.5, 0.05, float("nan"), 0.2],
+        }
+    )
+    fig = sweep_figures.parallel_figure(table, ["cell", "lr", "hidden"])
+    (trace,) = fig.data
+    cell, lr, hidden, loss = trace.dimensions
+    # the failed variant (NaN) is left out; lr on log10 with decade ticks; cell as categories
+    assert list(cell.values) == [1, 0, 0] and list(cell.ticktext) == ["gru", "rnn"]
+    assert np.allclose(lr.values, [-4, -3, -1])
+    assert list(lr.ticktext) == ["0.0001", "0.001", "0.01", "0.1"]
+    assert list(hidden.values) == [8, 16, 64] and hidden.tickvals is None  # 8x: linear
+    assert np.allclose(10 ** np.asarray(loss.values), [0.5, 0.05, 0.2])
+    scatter = sweep_figures.knob_scatter_figure(table, "lr", "cell")
+    assert scatter.layout.xaxis.type == "log" and scatter.layout.yaxis.type == "log"
+    assert sorted(len(t.x) for t in scatter.data) == [1, 2]  # one trace per cell, NaN out
+    entries = ["a", "b", "c", "d"]
+    assert sweep_figures.best_entries(entries, table, 2) == ["b", "d"]
+    assert sweep_figures.best_entries(entries, table, 10) == ["b", "d", "a"]

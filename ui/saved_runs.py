@@ -10,6 +10,7 @@ import streamlit as st
 from explorer.runs import folders as runs
 from explorer.runs.bundle import BundleError
 from explorer.runs.entries import Entry, load_entry
+from explorer.runs.table import group_entries
 from explorer.runs.zipped import zip_run
 from ui import session
 from ui.i18n import t
@@ -121,3 +122,46 @@ def upload_changed(root: Path) -> None:
         t("cmp.added", name=upload.name, folder=name),
     )
     st.session_state["cmp_overlay"] = [*st.session_state.get("cmp_overlay", []), name]
+
+
+# -- a comparison's or a sweep's folder, shown whole -------------------------------------
+GROUP_KEY = "cmp_group"  # the group folder whose results are shown (its name)
+
+
+@st.cache_resource(max_entries=4, show_spinner=False)
+def _group(path: str, mtime: float) -> list[Entry]:
+    """A group's runs read once per version of the folder (mtime in the key); shared
+    between sessions, and only ever read."""
+    return group_entries(Path(path))
+
+
+def group_shown(root: Path) -> list[Entry]:
+    """The runs of the group chosen below (a sweep made here or on a cluster)."""
+    name = st.session_state.get(GROUP_KEY)
+    if not name:
+        return []
+    folder = {g.name: g for g in runs.list_groups(root)}.get(name)  # listed names only
+    if folder is None:
+        st.session_state.pop(GROUP_KEY, None)
+        return []
+    st.caption(t("cmp.showing", folder=folder))
+    return _group(str(folder), folder.stat().st_mtime)
+
+
+def groups_section(root: Path) -> None:
+    """Pick a comparison's or a sweep's folder in the runs directory and show its runs
+    as the results: a sweep copied from a cluster opens like one made here."""
+    groups = [g.name for g in runs.list_groups(root)]
+    if not groups:
+        return
+    st.header(t("cmp.groups"))
+    c1, c2 = st.columns([3, 1], vertical_alignment="bottom")
+    chosen = c1.selectbox(
+        t("cmp.groups"), groups, key="cmp_group_pick", label_visibility="collapsed"
+    )
+    c2.button(
+        t("cmp.show_group"),
+        key="cmp_group_show",
+        on_click=lambda: st.session_state.update({GROUP_KEY: chosen}),
+        width="stretch",
+    )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 import threading
 import weakref
@@ -14,11 +15,13 @@ from explorer.config import RunConfig
 from explorer.engine.training import warm_up
 from explorer.runs import folders as runs
 from explorer.runs.compare import Comparison
+from explorer.runs.executor import ADDRESS_ENV, Executor, ExecutorError, ExecutorKind
 from explorer.runs.live import LiveRun
 from explorer.runs.scheduler import GATE, default_max_work, too_heavy
 from explorer.runs.slots import SHARED, SLOTS
 from explorer.runs.states import FINISHED, RunState, Snapshot
-from explorer.runs.variants import Variant, comparison_key
+from explorer.runs.sweep import MAX_SWEEP
+from explorer.runs.variants import MAX_VARIANTS, Variant, comparison_key
 from ui import janitor, widget_state
 
 RUN_KEY = "live_run"
@@ -28,6 +31,7 @@ GUARD_KEY = "live_run_guard"
 COMPARISON_KEY = "comparison"
 COMPARISON_GUARD_KEY = "comparison_guard"
 COMPARISON_OWNER_KEY = "comparison_started_here"
+START_ERROR_KEY = "comparison_start_error"  # why Run could not start, shown on the page
 MOVED_KEY = (
     "moved_from_process"  # see moved_from_another_process  # False: this page joined another's race
 )
@@ -157,18 +161,44 @@ def current_comparison() -> Comparison | None:
     return st.session_state.get(COMPARISON_KEY)
 
 
-def start_comparison(base: RunConfig, variants: list[Variant], knobs: list[str]) -> None:
-    """Callback: start a comparison in a new group folder of the runs directory, or join
-    the identical one another page of this server is running (a class on one lesson
-    watches one race). It waits for the server's worker slots like everyone's."""
+def ray_address() -> str | None:
+    """The Ray cluster this server may send work to ($RNN_EXPLORER_RAY_ADDRESS), if any."""
+    return os.environ.get(ADDRESS_ENV) or None
+
+
+def start_comparison(
+    base: RunConfig,
+    variants: list[Variant],
+    knobs: list[str],
+    sweep: bool = False,
+    on_ray: bool = False,
+) -> None:
+    """Callback: start a comparison (or a sweep) in a new group folder of the runs
+    directory, or join the identical one another page of this server is running (a class
+    on one lesson watches one race). Locally it waits for the server's worker slots like
+    everyone's; on Ray the cluster schedules it."""
     old = current_comparison()
     if old is not None and old.active:
         return  # the page disables the button; a double click lands here
+    st.session_state.pop(START_ERROR_KEY, None)
+    executor = Executor(ExecutorKind.RAY, ray_address()) if on_ray else Executor()
+    try:
+        executor.check()
+    except ExecutorError as exc:
+        st.session_state[START_ERROR_KEY] = str(exc)
+        return
     root = runs_root()
 
     def start() -> Comparison:
-        group = runs.unique_folder(root, runs.group_name(base, knobs))
-        return Comparison(variants, group, slots=SLOTS).start()
+        kind = "sweep" if sweep else "compare"
+        group = runs.unique_folder(root, runs.group_name(base, knobs, kind=kind))
+        return Comparison(
+            variants,
+            group,
+            slots=None if on_ray else SLOTS,
+            executor=executor,
+            max_variants=MAX_SWEEP if sweep else MAX_VARIANTS,
+        ).start()
 
     comparison, started = SHARED.join(comparison_key(variants, root), start)
     st.session_state[COMPARISON_KEY] = comparison
@@ -176,6 +206,11 @@ def start_comparison(base: RunConfig, variants: list[Variant], knobs: list[str])
     guard = _SessionGuard()  # a closed tab lets go of its race
     weakref.finalize(guard, SHARED.leave, comparison)
     st.session_state[COMPARISON_GUARD_KEY] = guard
+
+
+def start_error() -> str | None:
+    """Why the last Run could not start (Ray not installed, its cluster not answering)."""
+    return st.session_state.get(START_ERROR_KEY)
 
 
 def started_here() -> bool:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 
+import pandas as pd
 import streamlit as st
 
 from explorer.config import ConfigError, RunConfig
@@ -24,7 +25,7 @@ from explorer.runs.variants import (
     make_variants,
     suggested_values,
 )
-from ui import classroom, i18n, saved_runs, session, widgets
+from ui import classroom, i18n, saved_runs, session, sweep_view, widgets
 from ui.i18n import t
 from ui.task_widgets import field_label
 
@@ -46,7 +47,9 @@ def main() -> None:
         progress_section(comparison)
     saved = runs.list_runs(root)
     entries = comparison.results() if comparison is not None else []
-    results_section(base, [*entries, *saved_runs.overlaid(saved)], lang)
+    shown = [*entries, *saved_runs.overlaid(saved), *saved_runs.group_shown(root)]
+    results_section(base, shown, lang)
+    saved_runs.groups_section(root)
     saved_runs.saved_section(saved, root)
     saved_runs.upload_section(root)
     widgets.keep_alive()  # a run training meanwhile goes on: this page does not poll it
@@ -87,9 +90,45 @@ def base_caption(base: RunConfig, lang: str) -> str:
 
 
 def variants_section(base: RunConfig, lang: str) -> None:
-    """One or two knobs and their values; the variants they make; Run."""
+    """A comparison (one or two knobs and their values) or a sweep (a random search);
+    the variants they make; where they train; Run."""
     st.header(t("cmp.variants"))
     st.caption(base_caption(base, lang))
+    mode = st.radio(
+        t("cmp.mode"),
+        ["compare", "sweep"],
+        format_func=lambda m: text(f"cmp.mode.{m}", lang),  # lang bound: AppTest calls it
+        horizontal=True,
+        key=i18n.translated("cmp_mode"),
+    )
+    if mode == "sweep":
+        variants, knobs, problem = sweep_view.sweep_inputs(base)
+    else:
+        variants, knobs, problem = compare_inputs(base, lang)
+    on_ray = sweep_view.where_select(lang)
+    comparison = session.current_comparison()
+    running = comparison is not None and comparison.active
+    if problem:
+        st.error(problem, icon=":material/block:")
+    else:
+        names = " · ".join(v.name for v in variants[: sweep_view.MANY])
+        more = " · …" if len(variants) > sweep_view.MANY else ""
+        st.caption(t("cmp.n_variants", n=len(variants)) + names + more)
+    st.button(
+        t("cmp.run_n", n=len(variants)) if variants else t("cmp.run"),
+        key="cmp_run",
+        type="primary",
+        disabled=bool(problem) or running,
+        on_click=session.start_comparison,
+        args=(base, variants, knobs, mode == "sweep", on_ray),
+        help=t("cmp.run_help_busy") if running else t("cmp.run_help"),
+    )
+    if (error := session.start_error()) is not None:
+        st.error(error, icon=":material/cloud_off:")
+
+
+def compare_inputs(base: RunConfig, lang: str) -> tuple[list, list[str], str | None]:
+    """(variants, knobs, problem) of one or two knobs and their values."""
     c1, c2 = st.columns(2)
     with c1:
         knob1 = st.selectbox(
@@ -109,26 +148,10 @@ def variants_section(base: RunConfig, lang: str) -> None:
         )
         values2 = values_widget(knob2, "2", base) if knob2 != NO_KNOB else []
     vary = {knob1: values1, **({knob2: values2} if knob2 != NO_KNOB else {})}
-    variants, problem = [], None
     try:
-        variants = make_variants(base, vary)
+        return make_variants(base, vary), list(vary), None
     except (CompareError, ConfigError) as exc:
-        problem = str(exc)
-    comparison = session.current_comparison()
-    running = comparison is not None and comparison.active
-    if problem:
-        st.error(problem, icon=":material/block:")
-    else:
-        st.caption(t("cmp.n_variants", n=len(variants)) + " · ".join(v.name for v in variants))
-    st.button(
-        t("cmp.run_n", n=len(variants)) if variants else t("cmp.run"),
-        key="cmp_run",
-        type="primary",
-        disabled=bool(problem) or running,
-        on_click=session.start_comparison,
-        args=(base, variants, list(vary)),
-        help=t("cmp.run_help_busy") if running else t("cmp.run_help"),
-    )
+        return [], list(vary), str(exc)
 
 
 # -- 2. progress -----------------------------------------------------------------------------
@@ -144,8 +167,10 @@ def progress_section(comparison: Comparison) -> None:
     def progress() -> None:
         states = comparison.states()
         finished = sum(s.finished for s in states)
-        if started_active and (not comparison.active or finished != finished_before):
-            st.rerun()  # a variant ended: redraw the results below
+        many = len(states) > sweep_view.MANY
+        ended = not comparison.active or (finished != finished_before and not many)
+        if started_active and ended:
+            st.rerun()  # a variant (or, with many, the sweep) ended: redraw the results
         if (position := comparison.position()) is not None:
             st.info(
                 t("cmp.waiting", position=position, capacity=comparison.slots.capacity),
@@ -153,8 +178,11 @@ def progress_section(comparison: Comparison) -> None:
             )
         if not owner:
             st.info(t("cmp.shared", n=SHARED.watchers(comparison)), icon=":material/groups:")
-        for s in states:
-            variant_row(s, owner)
+        if many:  # hundreds of variants: one bar and a table
+            sweep_view.summary_progress(comparison, states)
+        else:
+            for s in states:
+                variant_row(s, owner)
         st.caption(progress_caption(comparison))
         st.button(
             t("cmp.cancel_all"),
@@ -219,9 +247,12 @@ def results_section(base: RunConfig, entries: list[Entry], lang: str) -> None:
         help=t("cmp.target_help"),
     )
     log_y = c2.toggle(t("train.log_loss"), value=True, key="cmp_log")
-    results_frame(entries, target)
+    table = results_frame(entries, target)
     with st.popover(t("widget.what")):
         st.markdown(t("chart.compare_table"))
+    if len(entries) > sweep_view.MANY:  # a curve, a panel, a button each would not scale
+        sweep_view.sweep_results(entries, table, lang)
+        return
     open_buttons(entries)
     widgets.chart(
         compare_figures.loss_overlay_figure(
@@ -240,15 +271,17 @@ def results_section(base: RunConfig, entries: list[Entry], lang: str) -> None:
     )
 
 
-def results_frame(entries: list[Entry], target: float) -> None:
-    """The results table: a row a run, its columns named in the page's language."""
+def results_frame(entries: list[Entry], target: float) -> pd.DataFrame:
+    """The results table: a row a run, its columns named in the page's language. Returns
+    the numbers it shows (for the sweep's charts)."""
     table = results_table(entries, target)
+    shown = table.copy()
     not_reached = t("cmp.not_reached")
     # "Not reached" as infinity: it sorts after every number, and the grid shows a
     # formatted text for it (it would show a missing value as "None").
-    table["steps_to_target"] = table["steps_to_target"].fillna(math.inf)
+    shown["steps_to_target"] = shown["steps_to_target"].fillna(math.inf)
     st.dataframe(
-        table.style.format(
+        shown.style.format(
             {
                 "final_val_loss": "{:.4g}",
                 "best_val_loss": "{:.4g}",
@@ -277,6 +310,7 @@ def results_frame(entries: list[Entry], target: float) -> None:
             "folder": t("col.folder"),
         },
     )
+    return table
 
 
 def open_buttons(entries: list[Entry]) -> None:

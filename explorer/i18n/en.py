@@ -99,6 +99,16 @@ EN: dict[str, str] = {
         "its strength at the last step (T − 1 − the gradient horizon). A run that learns "
         "long-range structure pushes this up towards T − 1."
     ),
+    "chart.sweep_parallel": (
+        "One line per variant, through each knob's value to its final validation loss "
+        "(log10), coloured by that loss: bright is low. Drag along an axis to keep only the "
+        "variants in a range; a knob searched on a log scale has a log axis."
+    ),
+    "chart.sweep_scatter": (
+        "Each finished variant's final validation loss (log scale) against one knob, "
+        "coloured by another: a trend says the knob matters; colours apart say it matters "
+        "differently for the other knob's values."
+    ),
     "chart.compare_table": (
         "Click a column header to sort. Steps to target: the first validation step at or "
         "below the target loss. Steps/s: training steps over their own time, each run on "
@@ -466,6 +476,32 @@ EN: dict[str, str] = {
         "cheaper and steadier, and blind to dependencies longer than k."
     ),
     # the Compare page
+    "cmp.mode": "What to run",
+    "cmp.mode.compare": "A comparison: one or two knobs, up to 12 variants",
+    "cmp.mode.sweep": "A sweep: a random search, up to 1,000 variants",
+    "cmp.sweep_n": "Variants to draw",
+    "cmp.sweep_space": "The space to draw from, a knob a line",
+    "cmp.sweep_space_help": (
+        "KNOB=LOW:HIGH draws uniformly, KNOB=LOW:HIGH:log uniformly on a log scale (a "
+        "learning rate), KNOB=A,B,C among choices. Every variant keeps the sidebar's seed, "
+        "so all of them see the same data."
+    ),
+    "cmp.sweep_seed": "Search seed",
+    "cmp.sweep_seed_help": "Seeds the draws; the same seed draws the same variants.",
+    "cmp.where": "Where it trains",
+    "cmp.where.local": "This machine's worker processes",
+    "cmp.where.ray": "Ray at {address}",
+    "cmp.summary": (
+        "{done} of {total} done · {running} running · {failed} failed · {waiting} waiting"
+    ),
+    "cmp.sweep_x": "Loss against",
+    "cmp.sweep_colour": "Coloured by",
+    "cmp.best": "The {n} best variants",
+    "cmp.open_variant": "Open a variant in the single-run pages",
+    "cmp.groups": "Sweeps and comparisons saved here",
+    "cmp.show_group": "Show its results",
+    "cmp.showing": "Showing the results saved in `{folder}`.",
+    "cmp.no_group": "(none)",
     "cmp.none": "— none —",
     "cmp.values": "Values",
     "cmp.values_text": "Values (comma-separated)",
@@ -545,6 +581,8 @@ EN: dict[str, str] = {
     "fig.batch_loss": "batch loss",
     "fig.val_loss": "val loss",
     "fig.loss_mse": "loss (MSE)",
+    "fig.sweep_parallel": "Every variant: its knobs and its final validation loss",
+    "fig.sweep_scatter": "Final validation loss against {knob}",
     "fig.cmp_empty": "Run a comparison, or pick saved runs to overlay.",
     "fig.cmp_loss": "Loss of every run (validation solid, training batches faint)",
     "fig.cmp_heatmaps": "log10 ‖dL/dh_t‖ over training, one panel per run, one colour scale",

@@ -82,6 +82,14 @@ ZH: dict[str, str] = {
         "从损失往回数多少步，梯度仍至少保有最后一步强度的千分之一（T − 1 − 梯度视界）。"
         "学会长程结构的运行会把它推向 T − 1。"
     ),
+    "chart.sweep_parallel": (
+        "每条线代表一个变体，依次穿过各参数的取值，终点是其最终验证损失（log10），颜色按该损失着色："
+        "越亮越低。沿某条轴拖动可只保留该范围内的变体；按对数尺度搜索的参数使用对数轴。"
+    ),
+    "chart.sweep_scatter": (
+        "每个已完成变体的最终验证损失（对数尺度）与某个参数的关系，按另一个参数着色：出现趋势说明该参数"
+        "重要；颜色分开说明它对另一个参数的不同取值影响不同。"
+    ),
     "chart.compare_table": (
         "点击列标题排序。达到目标的步数：验证损失第一次不高于目标的步。每秒步数："
         "训练步数除以它们自己的耗时，每次运行各占一个核心。裁剪比例：梯度被裁剪的步的比例。"
@@ -378,6 +386,29 @@ ZH: dict[str, str] = {
         "但梯度不会跨越窗口边界。它更便宜、更稳定，但看不到长于 k 的依赖。"
     ),
     # 比较页
+    "cmp.mode": "运行什么",
+    "cmp.mode.compare": "比较：一到两个参数，最多 12 个变体",
+    "cmp.mode.sweep": "扫描：随机搜索，最多 1000 个变体",
+    "cmp.sweep_n": "抽取的变体数",
+    "cmp.sweep_space": "搜索空间，每行一个参数",
+    "cmp.sweep_space_help": (
+        "参数=下限:上限 表示均匀抽取，参数=下限:上限:log 表示在对数尺度上均匀抽取（如学习率），"
+        "参数=A,B,C 表示在选项中抽取。每个变体都沿用侧边栏的种子，因此看到相同的数据。"
+    ),
+    "cmp.sweep_seed": "搜索种子",
+    "cmp.sweep_seed_help": "决定抽取结果；相同的种子抽到相同的变体。",
+    "cmp.where": "在哪里训练",
+    "cmp.where.local": "本机的工作进程",
+    "cmp.where.ray": "Ray 集群 {address}",
+    "cmp.summary": "已完成 {done}/{total} · 运行中 {running} · 失败 {failed} · 等待中 {waiting}",
+    "cmp.sweep_x": "损失对应的参数",
+    "cmp.sweep_colour": "着色依据",
+    "cmp.best": "最好的 {n} 个变体",
+    "cmp.open_variant": "在单次运行页面中打开一个变体",
+    "cmp.groups": "此处保存的扫描与比较",
+    "cmp.show_group": "显示其结果",
+    "cmp.showing": "正在显示保存在 `{folder}` 中的结果。",
+    "cmp.no_group": "（无）",
     "cmp.none": "— 无 —",
     "cmp.values": "取值",
     "cmp.values_text": "取值（用逗号分隔）",
@@ -453,6 +484,8 @@ ZH: dict[str, str] = {
     "fig.batch_loss": "批次损失",
     "fig.val_loss": "验证损失",
     "fig.loss_mse": "损失（均方误差）",
+    "fig.sweep_parallel": "每个变体：各参数与最终验证损失",
+    "fig.sweep_scatter": "最终验证损失与 {knob} 的关系",
     "fig.cmp_empty": "运行一次比较，或选择已保存的运行进行叠加。",
     "fig.cmp_loss": "每次运行的损失（实线为验证集，浅色为训练批次）",
     "fig.cmp_heatmaps": "训练过程中的 log10 ‖dL/dh_t‖：每次运行一个面板，共用一个色标",

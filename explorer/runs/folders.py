@@ -227,3 +227,20 @@ def import_zip(data: bytes, root: Path, max_bytes: int | None = None) -> Path:
     finally:
         if staging.exists():
             shutil.rmtree(staging, ignore_errors=True)
+
+
+def list_groups(root: Path) -> list[Path]:
+    """Folders directly under root that hold runs (a comparison's or a sweep's, made
+    here or copied from a cluster), newest name first."""
+    root = Path(root)
+    if not root.is_dir():
+        return []
+    groups = [
+        child
+        for child in root.iterdir()
+        if child.is_dir()
+        and not child.name.startswith(".")
+        and not _is_run(child)
+        and any(_is_run(p) for p in child.iterdir() if p.is_dir())
+    ]
+    return sorted(groups, key=lambda p: p.name, reverse=True)

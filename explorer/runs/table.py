@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from explorer.config import RunConfig
@@ -176,3 +178,26 @@ def default_target(config: RunConfig) -> float:
     task = make_task(config)
     value = task.baseline_loss() * task.target_fraction
     return float(f"{value:.2g}")
+
+
+def group_entries(folder: Path) -> list[Entry]:
+    """Every readable run in a group folder (a comparison or a sweep), labelled by the
+    settings that set it apart from the others ("lr=0.01, hidden=13"), as its variant
+    was named; an unreadable run is left out."""
+    from explorer.runs.bundle import BundleError
+    from explorer.runs.entries import load_entry
+    from explorer.runs.variants import format_value
+
+    entries = []
+    for sub in sorted(p for p in Path(folder).iterdir() if p.is_dir()):
+        try:
+            entries.append(load_entry(sub))
+        except (BundleError, OSError):
+            continue
+    knobs = varied_fields(entries)
+    if not knobs:
+        return entries
+    return [
+        replace(e, label=", ".join(f"{k}={format_value(getattr(e.config, k))}" for k in knobs))
+        for e in entries
+    ]
