@@ -4,6 +4,11 @@ explorer sweep` end to end on the local executor (tests/test_ray.py runs Ray).""
 from __future__ import annotations
 
 import math
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -17,6 +22,7 @@ from explorer.runs.executor import ADDRESS_ENV, Executor, ExecutorError, Executo
 from explorer.runs.sweep import MAX_SWEEP, Range, grid_variants, parse_range, random_variants
 from explorer.runs.variants import CompareError
 
+REPO = Path(__file__).resolve().parents[1]
 BASE = RunConfig(task="adding", seq_len=10, hidden=8, steps=30, batch=8)
 
 
@@ -163,3 +169,30 @@ def test_the_sweep_figures_draw_the_table_they_are_given():
     entries = ["a", "b", "c", "d"]
     assert sweep_figures.best_entries(entries, table, 2) == ["b", "d"]
     assert sweep_figures.best_entries(entries, table, 10) == ["b", "d", "a"]
+
+
+def test_ctrl_c_cancels_a_sweep_cleanly_and_keeps_what_ran(tmp_path):
+    """The first Ctrl-C: running variants stop after their step and are saved, waiting
+    ones are dropped, the table is still written, exit 130."""
+    out = tmp_path / "sweep"
+    argv = ["--random", "6", "--space", "lr=1e-3:1e-1:log", "--task", "adding", "--seq-len"]
+    argv += ["10", "--hidden", "8", "--steps", "100000", "--workers", "2", "--out", str(out)]
+    process = subprocess.Popen(
+        [sys.executable, "-m", "explorer", "sweep", *argv],
+        cwd=REPO,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    first = process.stderr.readline()
+    assert first.startswith("sweeping 6 variants"), first
+    time.sleep(10)  # the workers start (a spawn, torch's import) and train a while
+    process.send_signal(signal.SIGINT)
+    _, stderr = process.communicate(timeout=60)
+    assert process.returncode == 130, stderr
+    assert "Traceback" not in stderr
+    table = pd.read_csv(out / "sweep.csv")
+    assert len(table) == 6
+    assert set(table["status"]) <= {"stopped", "cancelled"} and "stopped" in set(table["status"])
+    stopped = table[table["status"] == "stopped"]
+    assert all((out / folder / "metrics.csv").is_file() for folder in stopped["folder"])
