@@ -121,14 +121,17 @@ def served(processes: int) -> Iterator[tuple[str, list[int]]]:
 
 @contextlib.contextmanager
 def streamlit_server(
-    extra_args: tuple[str, ...] = (), env: dict[str, str] | None = None
+    extra_args: tuple[str, ...] = (),
+    env: dict[str, str] | None = None,
+    script: str | Path = "app.py",
 ) -> Iterator[tuple[str, subprocess.Popen]]:
     """The README's command on a free local port, its finished runs in a temporary folder;
-    yields (base URL, process) once it is healthy and stops it on exit."""
+    yields (base URL, process) once it is healthy and stops it on exit. `script`: another
+    page to serve the same way (a bench's bare reference page)."""
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     command = [
-        *(sys.executable, "-m", "streamlit", "run", "app.py"),
+        *(sys.executable, "-m", "streamlit", "run", str(script)),
         *("--server.address", "127.0.0.1", "--server.port", str(port)),
         *("--server.headless", "true", *extra_args),
     ]

@@ -1,0 +1,106 @@
+"""Cold start: the app against a bare Streamlit page with one Plotly chart, side by side.
+
+Each round starts a server cold (`streamlit run`, headless, on 127.0.0.1) and opens it in
+a fresh headless Chromium context; the time runs from starting the process to the first
+drawn Plotly chart. Rounds alternate app and bare page, so both see the same machine.
+After the app's first chart it presses Train and times the first loss point. It prints
+each round, the medians, their ratio (the target is at most 1.2), and what each heavy
+import costs in a fresh interpreter (where a cold start's time goes).
+
+    python bench/bench_startup.py [--rounds 5]
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from playwright.sync_api import Browser, sync_playwright
+from server import streamlit_server
+
+ROOT = Path(__file__).resolve().parents[1]
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run"]
+DRAWN = ".js-plotly-plot .main-svg"  # a drawn Plotly chart, whoever placed it
+BARE = (
+    "import plotly.graph_objects as go\n"
+    "import streamlit as st\n"
+    "st.plotly_chart(go.Figure(go.Scatter(y=[1, 3, 2])))\n"
+)
+LOSS_POINTS_JS = """() => {
+    const d = [...document.querySelectorAll('.js-plotly-plot')].find(
+        p => p.offsetParent !== null && ((p.layout.title || {}).text || '').includes('Loss'));
+    const t = d && d._fullData && d._fullData[0];
+    return t ? (t._length ?? (t.x ? t.x.length : 0)) : 0;
+}"""
+IMPORTS = ("streamlit", "plotly.graph_objects", "pandas", "numpy", "sklearn", "torch")
+
+
+def cold_start(browser: Browser, script: Path | str, train: bool) -> tuple[float, float | None]:
+    """(seconds from process start to the first drawn chart, Train to first loss point)."""
+    began = time.monotonic()
+    with streamlit_server(script=script) as (url, _):
+        context = browser.new_context(viewport={"width": 1400, "height": 1000})
+        context.set_default_timeout(120_000)
+        page = context.new_page()
+        page.goto(url)
+        page.wait_for_selector(DRAWN)
+        first_chart = time.monotonic() - began
+        latency = None
+        if train:
+            clicked = time.monotonic()
+            page.get_by_role("button", name="Train", exact=True).click()
+            page.wait_for_function(f"({LOSS_POINTS_JS})() > 0", polling=20)
+            latency = time.monotonic() - clicked
+            page.get_by_role("button", name="Stop", exact=True).click()
+        context.close()
+    return first_chart, latency
+
+
+def import_cost(module: str) -> float:
+    """Seconds to import a module in a fresh interpreter (its own dependencies included)."""
+    code = f"import time; t = time.perf_counter(); import {module}; print(time.perf_counter() - t)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    return float(out.stdout)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=5)
+    args = parser.parse_args()
+    app_s, bare_s, train_s = [], [], []
+    with tempfile.TemporaryDirectory() as tmp, sync_playwright() as pw:
+        bare = Path(tmp) / "bare.py"
+        bare.write_text(BARE)
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        cold_start(browser, bare, train=False)  # warm the disk cache for both
+        for n in range(args.rounds):
+            first, latency = cold_start(browser, "app.py", train=True)
+            reference, _ = cold_start(browser, bare, train=False)
+            app_s.append(first)
+            bare_s.append(reference)
+            train_s.append(latency)
+            print(
+                f"round {n + 1}: app {first:.2f} s, bare page {reference:.2f} s, "
+                f"Train to first loss point {latency:.2f} s",
+                flush=True,
+            )
+        browser.close()
+    ratio = statistics.median(app_s) / statistics.median(bare_s)
+    print(
+        f"\ncold start to first chart, median of {args.rounds}: app "
+        f"{statistics.median(app_s):.2f} s, bare Streamlit + Plotly page "
+        f"{statistics.median(bare_s):.2f} s: ratio {ratio:.2f} (target <= 1.2)"
+    )
+    print(f"Train to first loss point: median {statistics.median(train_s):.2f} s (target <= 1)")
+    costs = ", ".join(f"{m} {import_cost(m):.2f} s" for m in IMPORTS)
+    print(f"imports, each in a fresh interpreter: {costs}")
+
+
+if __name__ == "__main__":
+    main()
