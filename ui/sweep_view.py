@@ -18,6 +18,7 @@ from explorer.i18n import TEXTS, text
 from explorer.runs.compare import Comparison
 from explorer.runs.entries import Entry, VariantState
 from explorer.runs.sweep import MAX_SWEEP, parse_range, random_variants
+from explorer.runs.table import progress_counts
 from explorer.runs.variants import CompareError, Variant
 from ui import i18n, session, widgets
 from ui.i18n import t
@@ -64,20 +65,11 @@ def where_select(lang: str) -> bool:
 
 def summary_progress(comparison: Comparison, states: Sequence[VariantState]) -> None:
     """One bar for all the variants, and a table of them (sortable, scrollable)."""
-    done = sum(s.finished for s in states)
-    running = sum(s.state == "running" for s in states)
-    failed = sum(s.state in ("error", "diverged") for s in states)
-    text = t(
-        "cmp.summary",
-        done=done,
-        total=len(states),
-        running=running,
-        failed=failed,
-        waiting=len(states) - done - running,
-    )
+    counts = progress_counts(states)
+    text = t("cmp.summary", **counts)
     if comparison.active and (left := comparison.seconds_left()) is not None:
         text += " · " + t("cmp.left", seconds=f"{left:.0f}")
-    st.progress(done / max(len(states), 1), text=text)
+    st.progress(counts["done"] / max(counts["total"], 1), text=text)
     frame = pd.DataFrame(
         {
             t("col.variant"): [s.name for s in states],

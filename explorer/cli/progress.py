@@ -160,12 +160,12 @@ class SweepProgress(Progress):
     def update(
         self, states: Sequence[VariantState], seconds_left: float | None, force: bool = False
     ) -> None:
-        done = sum(s.finished for s in states)
-        failed = sum(s.state in ("error", "diverged") for s in states)
-        running = sum(s.state == "running" for s in states)
-        waiting = len(states) - done - running
+        from explorer.runs.table import progress_counts
+
+        c = progress_counts(states)
+        done = c["done"]
         finite = [s.val_loss for s in states if s.finished and math.isfinite(s.val_loss)]
-        note = f"{running} running · {failed} failed · {waiting} waiting"
+        note = f"{c['running']} running · {c['failed']} failed · {c['waiting']} waiting"
         if finite:
             note += f" · best val {min(finite):.4g}"
         if seconds_left is not None and done < len(states):

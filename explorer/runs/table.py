@@ -201,3 +201,22 @@ def group_entries(folder: Path) -> list[Entry]:
         replace(e, label=", ".join(f"{k}={format_value(getattr(e.config, k))}" for k in knobs))
         for e in entries
     ]
+
+
+def progress_counts(states: Sequence[VariantState]) -> dict[str, int]:
+    """How many variants are done (of total), running, failed and waiting: a sweep's one
+    line of progress, in the app and on the command line.
+
+    >>> progress_counts([VariantState(0, "a", RunConfig(), "running")])
+    {'done': 0, 'total': 1, 'running': 1, 'failed': 0, 'waiting': 0}
+    """
+    done = sum(s.finished for s in states)
+    running = sum(s.state == "running" for s in states)
+    failed = sum(s.state in ("error", "diverged") for s in states)
+    return {
+        "done": done,
+        "total": len(states),
+        "running": running,
+        "failed": failed,
+        "waiting": len(states) - done - running,
+    }
