@@ -213,6 +213,9 @@ def _result(ray, ref, index: int, folder: Path) -> tuple:
         return ("done", index, "error", f"Ray: {one_line(exc)}", None)
     if zipped is None:
         return ("done", index, status, message, None)
-    folder.mkdir(parents=True)
-    unpack_zip(zipped, folder, max_bytes=MAX_RUN_BYTES, load=False)  # the Comparison reads it
+    try:  # a folder that cannot be written fails this variant, not the sweep
+        folder.mkdir(parents=True)
+        unpack_zip(zipped, folder, max_bytes=MAX_RUN_BYTES, load=False)  # read back later
+    except Exception as exc:
+        return ("done", index, "error", f"Its run could not be kept: {one_line(exc)}", None)
     return ("done", index, status, message, str(folder))
