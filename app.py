@@ -8,14 +8,11 @@ keeps the app from running inside a worker (Python's "safe importing of the main
 from typing import NamedTuple
 
 import streamlit as st
-import torch
 
 from explorer.runs.states import RunState
 from ui import classroom, i18n, janitor, presence, session, sidebar, widgets
 from ui.i18n import t
 from ui.task_widgets import field_label
-
-torch.set_num_threads(1)  # one core per training thread; sessions share the machine
 
 
 class PageSpec(NamedTuple):
@@ -85,7 +82,7 @@ def main() -> None:
         st.warning(t("status.changed", fields=changed), icon=":material/restart_alt:")
 
     navigation.run()
-    session.warm_up_in_background()  # after the first page is out: it competes for the GIL
+    session.warm_up_in_background()  # torch and the training code, once the page is out
     janitor.start()  # frees the runs of closed tabs
 
 

@@ -15,12 +15,16 @@ import ctypes
 import logging
 import threading
 import time
+from typing import TYPE_CHECKING
 
 import streamlit as st
 from streamlit import runtime
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
-from explorer.runs.live import REGISTRY, LiveRun
+from explorer.runs.registry import REGISTRY
+
+if TYPE_CHECKING:
+    from explorer.runs.live import LiveRun
 
 log = logging.getLogger(__name__)
 

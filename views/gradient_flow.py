@@ -49,11 +49,11 @@ def body(snap: Snapshot | None, layer: int, lang: str) -> None:
     h, cfg = snap.history, snap.config
     if h.probes:
         widgets.metrics(_metrics(h))
-    task_panels.probe_note(cfg)  # chars: the string the gradient is measured on
-    timestep_charts(h, cfg, layer, "dh", lang)
-    task_panels.tbptt_section(h, cfg, layer, lang)  # truncated vs full BPTT
+    task_panels.probe_note(snap)  # chars: the string the gradient is measured on
+    timestep_charts(snap, layer, "dh", lang)
+    task_panels.tbptt_section(snap, layer, lang)  # truncated vs full BPTT
     if cfg.cell == "lstm":
-        timestep_charts(h, cfg, layer, "dc", lang)
+        timestep_charts(snap, layer, "dc", lang)
     training_charts(snap, lang)
 
 
@@ -68,17 +68,18 @@ def _metrics(h: History) -> list[tuple[str, str, str | None]]:
     ]
 
 
-def timestep_charts(h: History, cfg: RunConfig, layer: int, which: str, lang: str) -> None:
+def timestep_charts(snap: Snapshot, layer: int, which: str, lang: str) -> None:
     """A gradient's norm at every timestep: its latest profile beside its heatmap over
     training."""
+    h = snap.history
     profile_key, heatmap_key, (profile_help, heatmap_help) = TIMESTEP_CHARTS[which]
     c1, c2 = widgets.chart_row(2)
     with c1:
         fig = figures.timestep_profile_figure(h, layer, which, lang=lang)
-        widgets.chart(task_panels.time_axis(fig, cfg), profile_key, profile_help)
+        widgets.chart(task_panels.time_axis(fig, snap), profile_key, profile_help)
     with c2:
         fig = figures.heatmap_figure(h, layer, which, lang=lang)
-        widgets.chart(task_panels.time_axis(fig, cfg), heatmap_key, heatmap_help)
+        widgets.chart(task_panels.time_axis(fig, snap), heatmap_key, heatmap_help)
 
 
 def training_charts(snap: Snapshot, lang: str) -> None:

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from explorer import figures
-from explorer.engine.analysis import hidden_pca
+from explorer.engine.pca import hidden_pca
 from explorer.runs.states import Snapshot
 from ui import i18n, task_panels, widgets
 from ui.i18n import t
@@ -40,7 +40,7 @@ def body(snap: Snapshot | None, dims: int, follow: bool, lang: str) -> None:
         index = steps.index(chosen) if chosen in steps else index
     record = records[index]
     pca = widgets.memo("pca", (record,), lambda: hidden_pca(record.states, step=record.step))
-    if not task_panels.pca_chart(pca, snap.config, dims, lang):  # digits: coloured by class
+    if not task_panels.pca_chart(pca, snap, dims, lang):  # digits: coloured by class
         widgets.chart(
             lambda: figures.pca_figure(pca, dims, lang=lang),
             "pca",

@@ -8,16 +8,20 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
 
-from explorer.engine.probes import ProbeRecord, SpectrumRecord
+from explorer.engine.records import ProbeRecord, SpectrumRecord
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 # Hidden-state snapshots are the bulky part of a history: (P, T, H) floats each.
 HIDDEN_BYTES_BUDGET = 16 * 2**20
 # Probe records: a 100k-step run probed every step would otherwise hold 100k x T norms.
 MAX_PROBES = 4096
+HIDDEN_SNAPSHOTS = 64  # aimed-for number of hidden-state snapshots over a run
 
 
 @dataclass(frozen=True)
@@ -84,6 +88,8 @@ class History:
     def metrics_frame(self) -> pd.DataFrame:
         """One row per step; val_loss is NaN (empty in CSV) where not evaluated. A
         classifier's run adds accuracy and val_accuracy after the usual columns."""
+        import pandas as pd  # here: a page that only draws a history never needs pandas
+
         frame = pd.DataFrame(
             {
                 "step": [r.step for r in self.steps],

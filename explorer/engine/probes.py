@@ -12,37 +12,15 @@
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 
 import numpy as np
 import torch
 from torch import nn
 
+# The records live in records.py, which needs no torch; importable from here as before.
+from explorer.engine.records import ProbeRecord, SpectrumRecord  # noqa: F401
+
 HORIZON_FRACTION = 1e-3
-
-
-@dataclass(frozen=True)
-class ProbeRecord:
-    """Everything measured at one instrumented step. Norms are L2 (Frobenius) norms."""
-
-    step: int
-    dh: tuple[np.ndarray, ...]  # per layer, (T,): ||dL/dh_t|| over the batch, total BPTT
-    dc: tuple[np.ndarray, ...] | None  # per layer, (T,): ||dL/dc_t||, LSTM only
-    param_norms: dict[str, float]  # ||dL/dW|| per named parameter, before clipping
-    horizon: int | None  # earliest t whose top-layer norm >= 1e-3 of the last step's
-    # Truncated BPTT only: per layer, (T,) ||dL/dh_t|| of full BPTT on the same batch and
-    # weights (a reference pass that updates nothing), to set beside the truncated dh.
-    dh_full: tuple[np.ndarray, ...] | None = None
-
-
-@dataclass(frozen=True)
-class SpectrumRecord:
-    """The recurrent weights' scale after `step` updates (an eig costs ~0.2 ms, so it is
-    sampled on its own, sparser schedule)."""
-
-    step: int
-    spectral_radius: tuple[float, ...]  # per layer, max |eigenvalue| of the W_hh block
-    sigma_max: tuple[float, ...]  # per layer, largest singular value of the W_hh block
 
 
 def timestep_grad_norms(grad: torch.Tensor) -> np.ndarray:

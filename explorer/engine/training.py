@@ -17,7 +17,7 @@ import torch
 from torch import nn
 
 from explorer.config import RunConfig
-from explorer.engine.history import HiddenRecord, History, StepRecord
+from explorer.engine.history import HIDDEN_SNAPSHOTS, HiddenRecord, History, StepRecord
 from explorer.engine.models import RecurrentModel, build_model
 from explorer.engine.probes import (
     ProbeRecord,
@@ -33,7 +33,6 @@ from explorer.engine.states import RunState
 from explorer.tasks import Task, make_task
 
 DIVERGED_LOSS = 1e12  # a finite loss this large has left any useful regime
-HIDDEN_SNAPSHOTS = 64  # aimed-for number of hidden-state snapshots over a run
 SPECTRUM_POINTS = 256  # aimed-for number of W_hh spectrum samples over a run
 
 

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 import plotly.graph_objects as go
 
-from explorer.engine.analysis import PCAResult
 from explorer.figures.style import (
     empty,
     style,
 )
 from explorer.i18n import text
+
+if TYPE_CHECKING:
+    from explorer.engine.pca import PCAResult
 
 
 # -- hidden states and Jacobians ------------------------------------------------------------

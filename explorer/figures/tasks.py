@@ -11,10 +11,11 @@ and whose figures some of them relabel rather than redraw).
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 import plotly.graph_objects as go
 
-from explorer.engine.analysis import PCAResult, Predictions
 from explorer.engine.history import History
 from explorer.figures.style import (
     COLORS,
@@ -30,7 +31,10 @@ from explorer.figures.style import (
 )
 from explorer.figures.training import loss_figure, train_val_figure
 from explorer.i18n import text
-from explorer.tasks.tables import date_strings
+
+if TYPE_CHECKING:
+    from explorer.engine.pca import PCAResult
+    from explorer.tasks.predictions import Predictions
 
 MAX_TICK_LABELS = 80  # character labels on a time axis beyond this would overlap
 LOSS_UNITS = ("mse", "ce", "bits")  # loss.title.<unit> in explorer.i18n
@@ -240,7 +244,11 @@ def series_loss_figure(
 def series_time_axis(rows: np.ndarray, dates: np.ndarray | None) -> np.ndarray:
     """What the x axis shows for some rows: their dates as ISO text where the data has a
     date column (explorer.tasks.tables.date_strings), else the row numbers."""
-    return np.asarray(rows) if dates is None else date_strings(dates)
+    if dates is None:
+        return np.asarray(rows)
+    from explorer.tasks.tables import date_strings  # pandas: only a series with dates
+
+    return date_strings(dates)
 
 
 def series_prediction_figure(

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 import plotly.graph_objects as go
 
-from explorer.engine.analysis import Predictions
 from explorer.engine.history import History
 from explorer.figures.style import (
     COLORS,
@@ -17,6 +18,9 @@ from explorer.figures.style import (
     vrect,
 )
 from explorer.i18n import text
+
+if TYPE_CHECKING:
+    from explorer.tasks.predictions import Predictions
 
 
 # -- loss and predictions --------------------------------------------------------------

@@ -20,7 +20,6 @@ refuses pickled code. Every refusal is a BundleError with a one-line message.
 from __future__ import annotations
 
 import json
-import math
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -31,9 +30,9 @@ import torch
 
 from explorer.config import RunConfig, data_kind
 from explorer.engine.analysis import hidden_pca, predictions, run_summary
-from explorer.engine.history import HiddenRecord, History, StepRecord
-from explorer.engine.probes import ProbeRecord, SpectrumRecord
-from explorer.engine.training import HIDDEN_SNAPSHOTS, Trainer
+from explorer.engine.history import History
+from explorer.engine.training import Trainer
+from explorer.runs.history_io import history_from
 from explorer.runs.readers import (
     BundleError,
     mib,
@@ -219,83 +218,6 @@ def load_history(folder: Path) -> History:
 
 
 def history_of(run: LoadedRun) -> History:
-    """StepRecords from metrics.csv, validation from its val_loss column, ProbeRecords and
-    SpectrumRecords from gradflow.npz, HiddenRecords from hidden.npz. Raises BundleError
-    when the arrays disagree in length (a hand-edited or damaged folder)."""
-    m = run.metrics
-    accuracy = m["accuracy"] if "accuracy" in m else np.full(len(m), np.nan)
-    steps = [
-        StepRecord(int(s), float(loss), float(g), float(gc), bool(c), float(sec), _optional(a))
-        for s, loss, g, gc, c, sec, a in zip(
-            m["step"],
-            m["loss"],
-            m["grad_norm"],
-            m["grad_norm_clipped"],
-            m["clipped"],
-            m["seconds"],
-            accuracy,
-            strict=True,
-        )
-    ]
-    evaluated = m[m["val_loss"].notna()]
-    val_accuracy = evaluated["val_accuracy"] if "val_accuracy" in m else []
-    history = History(
-        steps=steps,
-        val_steps=[int(s) for s in evaluated["step"]],
-        val_losses=[float(v) for v in evaluated["val_loss"]],
-        hidden_every=max(1, math.ceil(run.config.steps / HIDDEN_SNAPSHOTS)),
-        val_accuracies=[float(v) for v in val_accuracy if math.isfinite(v)],
-    )
-    try:
-        history.probes = _probe_records(run)
-        g = run.gradflow
-        history.spectra = [
-            SpectrumRecord(int(s), tuple(map(float, radius)), tuple(map(float, sigma)))
-            for s, radius, sigma in zip(
-                g["spectrum_steps"], g["spectral_radius"], g["sigma_max"], strict=True
-            )
-        ]
-        history.hidden = [
-            HiddenRecord(int(s), np.asarray(states))
-            for s, states in zip(run.hidden["steps"], run.hidden["states"], strict=True)
-        ]
-    except (ValueError, KeyError, TypeError, IndexError) as exc:
-        raise BundleError(f"gradflow.npz or hidden.npz: inconsistent arrays ({exc})") from None
-    return history
-
-
-def _probe_records(run: LoadedRun) -> list[ProbeRecord]:
-    g, layers = run.gradflow, run.config.layers
-    # Older folders hold only the top layer, as "dh"/"dc".
-    dh = [g.get(f"dh_l{k}", g["dh"] if k == layers - 1 else None) for k in range(layers)]
-    dh = [d for d in dh if d is not None]
-    dc_keys = [f"dc_l{k}" for k in range(layers)]
-    dc = [g[k] for k in dc_keys] if all(k in g for k in dc_keys) else None
-    full_keys = [f"dh_full_l{k}" for k in range(layers)]
-    full = [g[k] for k in full_keys] if all(k in g for k in full_keys) else None
-    names = [str(n) for n in g["param_names"]]
-    records = []
-    for i, step in enumerate(g["steps"]):
-        records.append(
-            ProbeRecord(
-                step=int(step),
-                dh=tuple(np.asarray(d[i], dtype=np.float64) for d in dh),
-                dc=tuple(np.asarray(d[i], dtype=np.float64) for d in dc) if dc else None,
-                param_norms={n: float(v) for n, v in zip(names, g["param_norms"][i], strict=True)},
-                horizon=None if int(g["horizon"][i]) < 0 else int(g["horizon"][i]),
-                dh_full=_full_row(full, i),
-            )
-        )
-    return records
-
-
-def _optional(value: Any) -> float | None:
-    """A CSV cell that may be empty: None when it is."""
-    return None if pd.isna(value) else float(value)
-
-
-def _full_row(full: list[np.ndarray] | None, i: int) -> tuple[np.ndarray, ...] | None:
-    """Probe i's full-BPTT reference per layer; None where it was not measured (NaN)."""
-    if full is None or not np.isfinite(full[0][i]).all():
-        return None
-    return tuple(np.asarray(d[i], dtype=np.float64) for d in full)
+    """The run's History from its loaded files (explorer.runs.history_io)."""
+    metrics = {name: run.metrics[name].to_numpy() for name in run.metrics.columns}
+    return history_from(metrics, run.gradflow, run.hidden, run.config)

@@ -1,20 +1,21 @@
 """Reading a run folder's files, each refused with a one-line reason (BundleError) when
-it is not what a saved run holds: weights read with weights_only=True."""
+it is not what a saved run holds: weights read with weights_only=True. pandas and torch
+load where a file needs them: config, JSON and arrays are read without either."""
 
 from __future__ import annotations
 
 import json
 import zipfile
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pandas as pd
-import torch
 
 from explorer.config import ConfigError, RunConfig
-from explorer.engine.models import build_model
-from explorer.tasks import make_task
+
+if TYPE_CHECKING:
+    import pandas as pd
+    import torch
 
 
 class BundleError(ValueError):
@@ -48,6 +49,8 @@ def read_json(path: Path) -> dict[str, Any]:
 
 
 def read_csv(path: Path, columns: tuple[str, ...]) -> pd.DataFrame:
+    import pandas as pd
+
     try:
         frame = pd.read_csv(path)
     except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
@@ -75,6 +78,11 @@ def read_npz(path: Path, keys: tuple[str, ...]) -> dict[str, np.ndarray]:
 def read_weights(path: Path, config: RunConfig) -> dict[str, torch.Tensor]:
     """Plain tensors only (weights_only refuses pickled code), with exactly the names and
     shapes of the model the config builds."""
+    import torch
+
+    from explorer.engine.models import build_model
+    from explorer.tasks import make_task
+
     try:
         weights = torch.load(path, map_location="cpu", weights_only=True)
     except Exception as exc:  # the unpickler raises many kinds; all mean "refused"

@@ -48,6 +48,7 @@ class Snapshot:
     queue_position: int | None = None  # 1 = next to train, while the state is "queued"
     reason: Reason = field(default_factory=lambda: Reason("idle"))
     queue_capacity: int | None = None  # runs this server process trains at once
+    example: str | None = None  # a recorded example's name (explorer.runs.examples)
 
     @property
     def steps_total(self) -> int:

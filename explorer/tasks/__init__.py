@@ -5,43 +5,44 @@ Every batch is a pure function of (seed, step), so two runs with the same seed, 
 variants of a comparison, see the same batches in the same order, and resuming a run
 continues its data stream exactly.
 
->>> task = make_task(RunConfig(task="adding", seq_len=10, batch=4))
->>> batch = task.train_batch(0)
->>> tuple(batch.x.shape), tuple(batch.y.shape)
-((10, 4, 2), (4, 1))
->>> bool(torch.equal(batch.x, task.train_batch(0).x))
-True
+The names below load on first use (PEP 562): the tasks need torch, and a page that only
+reads a user's table or draws a recorded run (explorer.tasks.datasource, .tables) must not
+pay for it. make_task is explained in explorer.tasks.registry.
 """
 
 from __future__ import annotations
 
-import torch  # noqa: F401  (the doctest above uses it)
+import importlib
+from typing import TYPE_CHECKING, Any
 
-from explorer.config import RunConfig
-from explorer.tasks.base import (
-    PROBE_SIZE,
-    VAL_SIZE,
-    Batch,
-    ClassificationTask,
-    Head,
-    Kind,
-    Task,
-)
-from explorer.tasks.chars import CharsTask
-from explorer.tasks.digits import DigitsTask
-from explorer.tasks.series import SeriesTask
-from explorer.tasks.synthetic import SINE_DT, AddingTask, SineNextTask, SineWindowTask
+if TYPE_CHECKING:
+    from explorer.tasks.base import (
+        PROBE_SIZE,
+        VAL_SIZE,
+        Batch,
+        ClassificationTask,
+        Head,
+        Kind,
+        Task,
+    )
+    from explorer.tasks.chars import CharsTask
+    from explorer.tasks.digits import DigitsTask
+    from explorer.tasks.registry import TASK_CLASSES, make_task
+    from explorer.tasks.series import SeriesTask
+    from explorer.tasks.synthetic import SINE_DT, AddingTask, SineNextTask, SineWindowTask
 
-TASK_CLASSES: dict[str, type[Task]] = {
-    "adding": AddingTask,
-    "sine_next": SineNextTask,
-    "sine_window": SineWindowTask,
-    "series": SeriesTask,
-    "digits": DigitsTask,
-    "chars": CharsTask,
+_HOMES = {
+    **dict.fromkeys(
+        ("PROBE_SIZE", "VAL_SIZE", "Batch", "ClassificationTask", "Head", "Kind", "Task"), "base"
+    ),
+    "CharsTask": "chars",
+    "DigitsTask": "digits",
+    "SeriesTask": "series",
+    **dict.fromkeys(("SINE_DT", "AddingTask", "SineNextTask", "SineWindowTask"), "synthetic"),
+    **dict.fromkeys(("TASK_CLASSES", "make_task"), "registry"),
 }
 
-__all__ = [
+__all__ = [  # spelled out for linters; _HOMES says where each lives
     "PROBE_SIZE",
     "SINE_DT",
     "TASK_CLASSES",
@@ -61,5 +62,13 @@ __all__ = [
 ]
 
 
-def make_task(config: RunConfig) -> Task:
-    return TASK_CLASSES[config.task](config)
+def __getattr__(name: str) -> Any:
+    if name not in _HOMES:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"explorer.tasks.{_HOMES[name]}"), name)
+    globals()[name] = value  # once loaded, a plain attribute
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *_HOMES])

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 from abc import ABC, abstractmethod
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from typing import Any, Literal
 
 import numpy as np
@@ -18,10 +18,10 @@ import torch
 import torch.nn.functional as F
 
 from explorer.config import RunConfig
+from explorer.tasks.facts import TASK_FACTS, Kind
 from explorer.tasks.predictions import Predictions
 
 Head = Literal["last", "every"]
-Kind = Literal["regression", "classification", "language"]
 
 # Streams keep the train, validation and probe draws independent of each other.
 _TRAIN, _VAL = 0, 1
@@ -66,13 +66,20 @@ class Task(ABC):
     # Compare's default target: this fraction of baseline_loss() (a tenth: "learned
     # something"; a series' baseline is persistence, which is the bar itself)
     target_fraction: float = 0.1
-    # What the pages call things, as keys of explorer.i18n (None: the generic label). Class
-    # attributes, so a page can label a run whose data this process no longer holds.
-    loss_unit: str | None = None  # loss.title.<unit>: "mse", "ce" or "bits"
-    baseline_key: str | None = None  # the baseline's name on the loss chart
-    baseline_help_key: str | None = None  # the baseline metric's tooltip
-    timestep_axis_key: str | None = None  # what one timestep is (a digit's row, a character)
-    draws_curve: bool = False  # the Train page draws predictions() against the truth
+    # What the pages call things (kind, loss_unit, baseline_key, baseline_help_key,
+    # timestep_axis_key, draws_curve): class attributes taken from explorer.tasks.facts,
+    # the table a page reads when it labels a run without building its task.
+    loss_unit: str | None = None
+    baseline_key: str | None = None
+    baseline_help_key: str | None = None
+    timestep_axis_key: str | None = None
+    draws_curve: bool = False
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if (facts := TASK_FACTS.get(cls.name)) is not None:
+            for f in fields(facts):
+                setattr(cls, f.name, getattr(facts, f.name))
 
     def __init__(self, config: RunConfig) -> None:
         self.config = config
@@ -161,7 +168,6 @@ class ClassificationTask(Task):
     (nats). The trivial baseline always answers the training set's class frequencies:
     its cross-entropy is that of the frequencies, its accuracy the majority class's."""
 
-    kind: Kind = "classification"
     train_labels: np.ndarray  # (N_train,) set by the subclass
     val_labels: np.ndarray  # (N_val,)
 

@@ -12,7 +12,7 @@ import torch.nn.functional as F
 
 from explorer.config import RunConfig
 from explorer.i18n import text
-from explorer.tasks.base import _TRAIN, LN2, PROBE_SIZE, VAL_SIZE, Batch, Kind, Task, _rng
+from explorer.tasks.base import _TRAIN, LN2, PROBE_SIZE, VAL_SIZE, Batch, Task, _rng
 from explorer.tasks.datasource import chars_corpus, data_name
 from explorer.tasks.text_data import unigram_bits
 
@@ -30,13 +30,8 @@ class CharsTask(Task):
     string whose characters label the gradient-flow charts."""
 
     name = "chars"
-    kind: Kind = "language"
     head = "every"
     baseline_name = text("baseline.chars")
-    loss_unit = "bits"
-    baseline_key = "baseline.chars"
-    baseline_help_key = "help.baseline.chars"
-    timestep_axis_key = "chars.probe_axis"
 
     def __init__(self, config: RunConfig) -> None:
         super().__init__(config)

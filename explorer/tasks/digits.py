@@ -55,10 +55,6 @@ class DigitsTask(ClassificationTask):
     input_size = DIGITS_ROWS
     output_size = 10
     baseline_name = text("baseline.digits")
-    loss_unit = "ce"
-    baseline_key = "baseline.digits"
-    baseline_help_key = "help.baseline.digits"
-    timestep_axis_key = "digits.row_axis"
 
     def __init__(self, config: RunConfig) -> None:
         super().__init__(config)

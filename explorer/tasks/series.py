@@ -30,8 +30,6 @@ class SeriesTask(Task):
     by construction; on the validation part it scores whatever the level has drifted."""
 
     name = "series"
-    loss_unit = "mse"
-    baseline_key = "baseline.series"
     target_fraction = 1.0  # beating persistence at all is the bar (see the module's note)
 
     def __init__(self, config: RunConfig) -> None:

@@ -9,7 +9,8 @@ import torch
 
 from explorer.config import RunConfig
 from explorer.tasks.base import _TRAIN, _VAL, VAL_SIZE, Batch, Task, _rng, _tensor
-from explorer.tasks.predictions import Predictions, next_step_predictions, window_predictions
+from explorer.tasks.predict import next_step_predictions, window_predictions
+from explorer.tasks.predictions import Predictions
 
 SINE_DT = 10 / 49  # the tutorial's np.linspace(start, start + 10, 50)
 SINE_NEXT_PHASE = 0.3  # the fixed phase of the sine_next demonstration segment
@@ -51,7 +52,6 @@ class SineNextTask(Task):
     The trained model later generates the wave from its own outputs."""
 
     name = "sine_next"
-    draws_curve = True
     head = "every"
     baseline_name = "predict 0 (the mean of a sine)"
 
@@ -83,7 +83,6 @@ class SineWindowTask(Task):
     The noise puts a floor of 0.01 under the validation MSE."""
 
     name = "sine_window"
-    draws_curve = True
     NOISE_SD = 0.1
     TRAIN_FRACTION = 0.8
 
