@@ -18,6 +18,7 @@ import contextlib
 import json
 import os
 import tempfile
+import threading
 from functools import cache
 from pathlib import Path
 
@@ -27,6 +28,9 @@ import plotly.io as pio
 import streamlit as st
 
 STATIC_DIR = Path(__file__).resolve().parents[1] / "static"  # beside app.py
+# Set when a browser has drawn its first chart: ui/session.py's warm-up waits for it, so
+# importing torch (which holds the GIL) never slows the first page's drawing.
+DRAWN = threading.Event()
 
 # Runs in the page (not an iframe) on every render of an element. The first render makes
 # the div, sized to the figure's height so the page does not jump when plotly.js arrives;
@@ -113,7 +117,14 @@ export default function (component) {
   div.style.height = (figure.layout.height || 400) + 'px';
   fit(figure.layout, figure.data, div.clientWidth || parentElement.clientWidth || 600);
   const config = Object.assign({ responsive: true }, JSON.parse(data.config));
-  plotlyFrom(data.src).then((Plotly) => Plotly.react(div, figure.data, figure.layout, config));
+  plotlyFrom(data.src)
+    .then((Plotly) => Plotly.react(div, figure.data, figure.layout, config))
+    .then(() => {
+      // Once per tab: the server may now load what Train needs (see DRAWN).
+      if (window.__rnnDrawn) return;
+      window.__rnnDrawn = true;
+      component.setTriggerValue('drawn', true);
+    });
 }
 """
 
@@ -173,4 +184,4 @@ def show(fig_json: str, key: str, config: dict) -> None:
         st.plotly_chart(json.loads(fig_json), key=key, config=config, theme=None)
         return
     data = {"figure": fig_json, "config": json.dumps(config), "src": src, "key": key}
-    _component()(key=f"plot_{key}", data=data, height="content")
+    _component()(key=f"plot_{key}", data=data, height="content", on_drawn_change=DRAWN.set)

@@ -6,23 +6,26 @@ import os
 import sys
 import threading
 import weakref
+from collections.abc import Mapping
 from contextlib import AbstractContextManager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import streamlit as st
 
 from explorer.config import RunConfig
-from explorer.engine.training import warm_up
 from explorer.runs import folders as runs
-from explorer.runs.compare import Comparison
 from explorer.runs.executor import ADDRESS_ENV, Executor, ExecutorError, ExecutorKind
-from explorer.runs.live import LiveRun
 from explorer.runs.scheduler import GATE, default_max_work, too_heavy
 from explorer.runs.slots import SHARED, SLOTS
 from explorer.runs.states import FINISHED, RunState, Snapshot
 from explorer.runs.sweep import MAX_SWEEP
 from explorer.runs.variants import MAX_VARIANTS, Variant, comparison_key
-from ui import janitor, widget_state
+from ui import janitor, plot, widget_state
+
+if TYPE_CHECKING:  # torch and the training code load after the first page (warm_up)
+    from explorer.runs.compare import Comparison
+    from explorer.runs.live import LiveRun
 
 RUN_KEY = "live_run"
 RENDER_OWNER_KEY = "render_owner"
@@ -38,14 +41,55 @@ MOVED_KEY = (
 OPEN_PENDING_KEY = "open_pending"  # set by a callback; the page then switches to Train
 POLL_SECONDS = 0.25  # 4 redraws a second while a run trains
 QUEUED_POLL_SECONDS = 3.0  # a queued run only shows its place in line
+WARM_UP_DELAY = 5.0  # s: at the latest (a page with no chart, a browser that never reports)
+WARM_UP_DELAY_ENV = "RNN_EXPLORER_WARM_UP_DELAY"
+WARM_UP_SWITCH_SECONDS = 0.0005  # the GIL's switch interval while warming up (default 5 ms)
 
 
 @st.cache_resource(show_spinner=False)
 def warm_up_in_background() -> threading.Thread:
-    """Once per server process: pay torch's ~1 s of one-off costs before the first Train."""
+    """Once per server process, after its first page: import torch and the training code
+    and pay torch's one-off costs (~1.8 s here: torch, then torch._dynamo, which the first
+    optimizer imports), so that Train answers at once. It starts when a browser has drawn
+    its first chart: an import holds the GIL, and the page would wait for it."""
     thread = threading.Thread(target=warm_up, daemon=True, name="warm-up")
     thread.start()
     return thread
+
+
+def warm_up() -> None:
+    plot.DRAWN.wait(warm_up_delay())  # a browser drew its first chart, or the delay passed
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(WARM_UP_SWITCH_SECONDS)  # the server's threads get turns sooner
+    try:
+        engine()
+        from explorer.engine.training import warm_up as train_a_little
+
+        train_a_little()
+        import sklearn.decomposition  # noqa: F401  (the Hidden states page's PCA, ~0.7 s)
+    finally:
+        sys.setswitchinterval(interval)
+
+
+def warm_up_delay(environ: Mapping[str, str] | None = None) -> float:
+    """The longest wait between the first page and the warm-up: $RNN_EXPLORER_WARM_UP_DELAY,
+    else WARM_UP_DELAY (tests set it high to see what a first page imports by itself)."""
+    value = (os.environ if environ is None else environ).get(WARM_UP_DELAY_ENV, "")
+    try:
+        return max(0.0, float(value)) if value else WARM_UP_DELAY
+    except ValueError:
+        return WARM_UP_DELAY
+
+
+def engine() -> None:
+    """Import what training needs (torch, the models, the live run): the first Train of a
+    server that has not warmed up yet waits here, once."""
+    import torch
+
+    import explorer.runs.compare
+    import explorer.runs.live  # noqa: F401
+
+    torch.set_num_threads(1)  # one core per training thread; sessions share the machine
 
 
 class _SessionGuard:
@@ -70,6 +114,20 @@ def snapshot() -> Snapshot | None:
     return run.snapshot() if run is not None else None
 
 
+def shown(lesson: str | None = None) -> Snapshot | None:
+    """What the run pages draw: the session's run once it has started, else a recorded
+    example (the lesson's own, when a lesson is open), which Train replaces."""
+    snap = snapshot()
+    if snap is not None and (snap.state is not RunState.IDLE or snap.history.steps):
+        return snap
+    from explorer.runs.examples import example_name, example_snapshot
+
+    try:
+        return example_snapshot(example_name(lesson))
+    except (OSError, ValueError, KeyError):  # a checkout without the examples: as before
+        return snap
+
+
 def runs_root() -> Path:
     """The runs directory: `streamlit run app.py -- --runs-dir DIR`, else
     $RNN_EXPLORER_RUNS, else ./runs. Read on every call, so a test can point it away."""
@@ -78,6 +136,9 @@ def runs_root() -> Path:
 
 def replace_run(config: RunConfig) -> LiveRun:
     """A new idle run for config; the old one's thread is told to stop."""
+    engine()
+    from explorer.runs.live import LiveRun
+
     return _install(LiveRun(config, runs_dir=runs_root()))
 
 
@@ -146,6 +207,9 @@ def open_finished(folder: Path) -> None:
     """Callback: make a saved run the session's run and set the sidebar to its settings
     (so no "settings changed" warning fires); the page then switches to Train. Widget keys
     may only be set before the widgets are drawn: in a callback, not in the script."""
+    engine()
+    from explorer.runs.live import LiveRun
+
     run = _install(LiveRun.from_folder(Path(folder)))
     widget_state.show(run.config)
     st.session_state[OPEN_PENDING_KEY] = True
@@ -188,6 +252,9 @@ def start_comparison(
         st.session_state[START_ERROR_KEY] = str(exc)
         return
     root = runs_root()
+
+    engine()
+    from explorer.runs.compare import Comparison
 
     def start() -> Comparison:
         kind = "sweep" if sweep else "compare"

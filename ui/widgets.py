@@ -46,6 +46,7 @@ STATE_ICONS = {
     "diverged": ":material/error:",
     "stopped": ":material/stop_circle:",
     "error": ":material/report:",
+    "example": ":material/history:",
 }
 
 
@@ -123,6 +124,9 @@ def _same(a: tuple, b: tuple) -> bool:
 
 
 def status_line(snap: Snapshot | None) -> None:
+    if snap is not None and snap.example is not None:
+        example_line(snap)
+        return
     if snap is None:
         st.info(f"{STATE_ICONS['idle']} **{t('state.idle')}** · {t('status.idle')}")
         return
@@ -145,6 +149,22 @@ def status_line(snap: Snapshot | None) -> None:
         st.info(line)
     if snap.steps_total:
         st.progress(min(1.0, snap.step / snap.steps_total))
+
+
+def example_line(snap: Snapshot) -> None:
+    """A recorded example is labelled as one, with its settings, and how to replace it."""
+    cfg = snap.config
+    settings = t(
+        "example.settings",
+        cell=t(f"choice.cell.{cfg.cell}"),
+        task=t(f"choice.task.{cfg.task}"),
+        hidden=cfg.hidden,
+        T=cfg.seq_len,
+        steps=snap.step,
+    )
+    st.info(
+        f"{STATE_ICONS['example']} **{t('state.example')}** · {t('msg.example', settings=settings)}"
+    )
 
 
 def state_message(snap: Snapshot) -> str:
@@ -171,11 +191,12 @@ def live(body, every: float | None = None) -> None:
 
     @st.fragment(run_every=max(interval, every or 0) if interval else None)
     def _fragment() -> None:
-        current = session.snapshot()
-        if session.live_interval(current) != interval:
+        if session.live_interval(session.snapshot()) != interval:
             # The run stopped (the buttons change), joined or left the queue (it polls at
             # another rate): redraw the whole page once.
             st.rerun()
+        lesson = classroom.active()
+        current = session.shown(lesson.name if lesson else None)
         with session.render_turn(), st.container(key=LIVE_KEY):
             status_line(current)
             classroom.prompt()

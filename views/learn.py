@@ -8,6 +8,7 @@ from explorer.config import RunConfig
 from explorer.engine.analysis import step_jacobians
 from explorer.engine.models import build_model
 from explorer.i18n import EQUATIONS
+from explorer.runs import examples
 from explorer.runs.states import Snapshot
 from explorer.tasks import make_task
 from ui import i18n, widgets
@@ -57,10 +58,13 @@ def bptt_section(snap: Snapshot | None) -> None:
         left.latex(EQUATIONS[key])
     left.markdown(t("lesson.vanishing"))
     left.latex(EQUATIONS["vanish"])
-    if snap is None or snap.model_state is None or not snap.history.probes:
+    weights = snap.model_state if snap is not None else None
+    if snap is not None and snap.example is not None:
+        weights = examples.example_weights(snap.example)  # a recorded run's, from its folder
+    if snap is None or weights is None or not snap.history.probes:
         right.info(t("learn.train_first"))
         return
-    norms = jacobians(snap.config.to_json(), snap.step, snap.model_state)
+    norms = jacobians(snap.config.to_json(), snap.step, weights)
     dh = snap.history.probes[-1].dh[0]  # layer 0, as the Jacobians
     ratio = dh / dh[-1] if dh[-1] > 0 else None
     spec = snap.history.spectra[-1]

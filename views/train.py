@@ -1,17 +1,21 @@
 """Train: loss curves, prediction vs truth, headline numbers, downloads."""
 
+from __future__ import annotations
+
 import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import streamlit as st
 
 from explorer import figures
 from explorer.engine.history import History
-from explorer.runs.live import LiveRun
 from explorer.runs.states import Snapshot
-from explorer.runs.zipped import zip_run
 from ui import i18n, session, task_panels, widgets
 from ui.i18n import t
+
+if TYPE_CHECKING:
+    from explorer.runs.live import LiveRun
 
 
 def main() -> None:
@@ -36,7 +40,7 @@ def body(snap: Snapshot | None, log_y: bool, lang: str) -> None:
         return
     widgets.metrics(_metrics(snap))
     widgets.chart(
-        task_panels.loss_figure(snap.history, snap.config, log_y, snap.baseline_loss, lang),
+        task_panels.loss_figure(snap, log_y, lang),
         "loss",
         "chart.loss",
         steps=snap.steps_total,
@@ -53,7 +57,7 @@ def _metrics(snap: Snapshot) -> list[tuple[str, str, str | None]]:
         (t("metric.val_loss"), val, None),
     ]
     if snap.baseline_loss is not None:
-        help_text = task_panels.baseline_help(snap.config) or t("metric.baseline_help")
+        help_text = task_panels.baseline_help(snap) or t("metric.baseline_help")
         shown.append((t("metric.baseline"), f"{snap.baseline_loss:.4g}", help_text))
     return [*shown, (t("metric.speed"), f"{snap.steps_per_second:.0f}", None)]
 
@@ -63,6 +67,8 @@ def downloads(run: LiveRun, snap: Snapshot) -> None:
     st.subheader(t("train.downloads"))
 
     def bundle_bytes() -> bytes:
+        from explorer.runs.zipped import zip_run
+
         with tempfile.TemporaryDirectory() as tmp:
             return zip_run(run.save(Path(tmp) / "run"))
 

@@ -385,6 +385,10 @@ EN: dict[str, str] = {
     "state.running": "running",
     "state.paused": "paused",
     "state.completed": "completed",
+    "state.example": "Example run",
+    "msg.example": "recorded earlier with {settings}. Press **Train** to run your own "
+    "settings: your run replaces this one on every page.",
+    "example.settings": "{cell} on {task}, hidden {hidden}, T = {T}, {steps} steps",
     "state.diverged": "diverged",
     "state.stopped": "stopped",
     "state.error": "error",

@@ -571,6 +571,10 @@ ZH: dict[str, str] = {
     "state.running": "训练中",
     "state.paused": "已暂停",
     "state.completed": "已完成",
+    "state.example": "示例运行",
+    "msg.example": "这是预先录制的运行：{settings}。点击 **训练** 运行你自己的设置，"
+    "你的运行会在每个页面上取代它。",
+    "example.settings": "{cell}，任务 {task}，隐藏单元 {hidden}，T = {T}，{steps} 步",
     "state.diverged": "已发散",
     "state.stopped": "已停止",
     "state.error": "出错",

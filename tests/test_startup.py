@@ -1,0 +1,172 @@
+"""Fast start (issue 15): a first page imports nothing heavy, opens on a recorded example
+that is what it says it is, and Train replaces it. Timing lives in bench/bench_startup.py."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import numpy as np
+import pandas as pd
+import pytest
+from harness import (
+    ROOT,
+    chart_specs,
+    chart_titles,
+    no_exception,
+    open_app,
+    train_until,
+    values,
+)
+
+import explorer.tasks
+from explorer.config import RunConfig
+from explorer.engine.training import Trainer
+from explorer.presets import PRESETS, TRAIN_PAGE
+from explorer.runs.bundle import load_history
+from explorer.runs.examples import DEFAULT, EXAMPLES_DIR, example_name, example_snapshot
+from explorer.tasks.facts import TASK_FACTS
+from ui import session
+
+HEAVY = ("torch", "pandas", "sklearn")
+# What a page's first script run imported, read in a fresh interpreter (the warm-up held
+# back, so only the script's own imports count).
+FIRST_RUN = """
+import json, sys
+from streamlit.testing.v1 import AppTest
+at = AppTest.from_file(sys.argv[1], default_timeout=60)
+if sys.argv[2]:
+    at.switch_page(sys.argv[2])
+at.run()
+print(json.dumps({"errors": [e.value for e in at.exception],
+                  "heavy": [m for m in HEAVY if m in sys.modules]}))
+""".replace("HEAVY", repr(HEAVY))
+LESSONS = [n for n, p in PRESETS.items() if p.page == TRAIN_PAGE and not p.is_race]
+
+
+def first_run_imports(page: str) -> dict:
+    env = {**os.environ, session.WARM_UP_DELAY_ENV: "600"}
+    out = subprocess.run(
+        [sys.executable, "-c", FIRST_RUN, str(ROOT / "app.py"), page],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=ROOT,
+        timeout=120,
+        check=True,
+    )
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+@pytest.mark.parametrize(
+    ("page", "allowed"),
+    [
+        ("", ()),  # the default page, Train
+        ("views/gradient_flow.py", ()),
+        ("views/classroom.py", ()),
+        ("views/hidden_states.py", ("sklearn", "pandas")),  # its PCA (sklearn imports pandas)
+    ],
+)
+def test_a_first_page_imports_only_what_it_draws(page: str, allowed: tuple[str, ...]) -> None:
+    result = first_run_imports(page)
+    assert result["errors"] == []
+    assert set(result["heavy"]) <= set(allowed), result["heavy"]
+    assert "torch" not in result["heavy"]
+
+
+def test_the_lazy_task_names_all_resolve() -> None:
+    for name in explorer.tasks.__all__:
+        assert getattr(explorer.tasks, name) is not None
+    with pytest.raises(AttributeError):
+        _ = explorer.tasks.NoSuchTask
+
+
+def test_task_facts_are_the_task_classes_attributes() -> None:
+    for name, cls in explorer.tasks.TASK_CLASSES.items():
+        facts = TASK_FACTS[name]
+        assert (cls.kind, cls.loss_unit, cls.draws_curve) == (
+            facts.kind,
+            facts.loss_unit,
+            facts.draws_curve,
+        )
+
+
+# -- the examples are what they say ----------------------------------------------------
+def test_the_examples_are_the_default_settings_and_the_train_page_lessons() -> None:
+    assert example_snapshot(DEFAULT).config == RunConfig()
+    for lesson in LESSONS:
+        assert example_name(lesson) == lesson
+        assert example_snapshot(lesson).config == PRESETS[lesson].config
+    assert example_name("vanishing") == DEFAULT  # a race: no single recorded run
+    assert example_name(None) == DEFAULT
+
+
+@pytest.mark.parametrize("name", [DEFAULT, *LESSONS])
+def test_an_example_reads_as_the_checked_bundle_loader_reads_it(name: str) -> None:
+    """The light reader (csv module, numpy) against explorer.runs.bundle (pandas, every
+    file validated): the same steps, losses, probes and spectra."""
+    light = example_snapshot(name)
+    checked = load_history(EXAMPLES_DIR / name)
+    assert light.history.steps == checked.steps
+    assert light.history.val_steps == checked.val_steps
+    np.testing.assert_array_equal(light.history.val_losses, checked.val_losses)
+    assert len(light.history.probes) == len(checked.probes) > 0
+    for a, b in zip(light.history.probes, checked.probes, strict=True):
+        assert a.step == b.step and a.horizon == b.horizon
+        np.testing.assert_array_equal(a.dh[-1], b.dh[-1])
+    assert light.history.spectra == checked.spectra
+    summary = json.loads((EXAMPLES_DIR / name / "summary.json").read_text())
+    assert light.baseline_loss == summary["baseline_loss"]
+    assert light.step == summary["steps_done"] == light.config.steps
+    frame = pd.read_csv(EXAMPLES_DIR / name / "predictions.csv")
+    np.testing.assert_array_equal(light.predictions.free_running, frame["free_running"])
+    warmup = light.predictions.warmup
+    assert frame["free_running"][:warmup].isna().all()
+    assert frame["free_running"][warmup:].notna().all()
+
+
+@pytest.mark.parametrize("name", [DEFAULT, *LESSONS])
+def test_an_example_is_what_its_settings_train_here(name: str) -> None:
+    """Recorded on another CPU, so compared over the first steps (before rounding
+    differences can grow) with a margin: the same settings give the same losses."""
+    recorded = example_snapshot(name)
+    trainer = Trainer(recorded.config)
+    trainer.run(max_steps=30)
+    here = np.asarray([r.loss for r in trainer.history.steps])
+    there = np.asarray([r.loss for r in recorded.history.steps[:30]])
+    np.testing.assert_allclose(here, there, rtol=1e-3)
+
+
+# -- the pages ------------------------------------------------------------------------------
+@pytest.mark.parametrize("page", ["views/train.py", "views/gradient_flow.py"])
+def test_pages_open_on_the_labelled_example_and_train_replaces_it(page: str) -> None:
+    at = open_app({"hidden": "8", "seq_len": "20", "steps": "60"}, page=page)
+    no_exception(at)
+    assert any("Example run" in i.value for i in at.info)
+    before = chart_specs(at)
+    assert before, "the example draws charts"
+    if page == "views/train.py":  # the example's 1000 recorded steps, not an empty chart
+        loss = next(s for s in before if s["layout"]["title"]["text"].startswith("Loss"))
+        assert values(loss["data"][0]["x"])[-1] == example_snapshot(DEFAULT).step
+    snap = train_until(at, lambda s: s.step >= 60 and not s.active)
+    no_exception(at)
+    assert not any("Example run" in i.value for i in at.info)
+    assert snap.example is None and snap.config.seq_len == 20
+    assert any(t.startswith(("Loss", "‖dL/dh_t‖")) for t in chart_titles(at))
+
+
+def test_a_lesson_link_opens_on_its_recorded_result_after_the_prediction() -> None:
+    lesson = LESSONS[-1]
+    at = open_app({"preset": lesson})
+    no_exception(at)
+    assert any("Example run" in i.value for i in at.info)
+    assert chart_titles(at) == []  # predict, then reveal: the result waits
+    assert example_snapshot(lesson).config == PRESETS[lesson].config
+
+
+def test_warm_up_delay_reads_the_environment() -> None:
+    assert session.warm_up_delay({}) == session.WARM_UP_DELAY
+    assert session.warm_up_delay({session.WARM_UP_DELAY_ENV: "0"}) == 0.0
+    assert session.warm_up_delay({session.WARM_UP_DELAY_ENV: "soon"}) == session.WARM_UP_DELAY
