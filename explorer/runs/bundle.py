@@ -129,10 +129,17 @@ def save_run(folder: Path, trainer: Trainer) -> Path:
 
 
 def _gradflow_arrays(trainer: Trainer, history) -> dict[str, np.ndarray]:
-    """Probe records as (K, T) matrices per layer, spectra as (S, L)."""
-    probes = history.probes
-    T = trainer.probe.x.shape[0]
     names = [name for name, _ in trainer.model.named_parameters()]
+    T = trainer.probe.x.shape[0]
+    return gradflow_arrays(history, names, trainer.model.layers, trainer.model.cell == "lstm", T)
+
+
+def gradflow_arrays(
+    history: History, names: list[str], layers: int, lstm: bool, T: int
+) -> dict[str, np.ndarray]:
+    """Probe records as (K, T) matrices per layer, spectra as (S, L): gradflow.npz's arrays
+    (also a watched module's, explorer.watch.folder)."""
+    probes = history.probes
     arrays: dict[str, np.ndarray] = {
         "steps": np.asarray([p.step for p in probes], dtype=np.int64),
         "horizon": np.asarray([-1 if p.horizon is None else p.horizon for p in probes], np.int64),
@@ -144,18 +151,17 @@ def _gradflow_arrays(trainer: Trainer, history) -> dict[str, np.ndarray]:
         "spectral_radius": np.asarray([s.spectral_radius for s in history.spectra], np.float64),
         "sigma_max": np.asarray([s.sigma_max for s in history.spectra], np.float64),
     }
-    lstm = trainer.model.cell == "lstm"
-    for layer in range(trainer.model.layers):
+    for layer in range(layers):
         arrays[f"dh_l{layer}"] = _stack([p.dh[layer] for p in probes], T)
         if lstm:
             arrays[f"dc_l{layer}"] = _stack([p.dc[layer] for p in probes], T)
-    top = trainer.model.layers - 1
+    top = layers - 1
     arrays["dh"] = arrays[f"dh_l{top}"]
     if lstm:
         arrays["dc"] = arrays[f"dc_l{top}"]
     if any(p.dh_full is not None for p in probes):  # truncated BPTT's full reference
         nan = np.full(T, np.nan)
-        for layer in range(trainer.model.layers):
+        for layer in range(layers):
             rows = [p.dh_full[layer] if p.dh_full is not None else nan for p in probes]
             arrays[f"dh_full_l{layer}"] = _stack(rows, T)
     return arrays
@@ -222,7 +228,24 @@ def history_of(run: LoadedRun) -> History:
     """StepRecords from metrics.csv, validation from its val_loss column, ProbeRecords and
     SpectrumRecords from gradflow.npz, HiddenRecords from hidden.npz. Raises BundleError
     when the arrays disagree in length (a hand-edited or damaged folder)."""
-    m = run.metrics
+    hidden_every = max(1, math.ceil(run.config.steps / HIDDEN_SNAPSHOTS))
+    history = history_from(run.metrics, run.gradflow, run.config.layers, hidden_every)
+    try:
+        history.hidden = [
+            HiddenRecord(int(s), np.asarray(states))
+            for s, states in zip(run.hidden["steps"], run.hidden["states"], strict=True)
+        ]
+    except (ValueError, KeyError, TypeError, IndexError) as exc:
+        raise BundleError(f"gradflow.npz or hidden.npz: inconsistent arrays ({exc})") from None
+    return history
+
+
+def history_from(
+    metrics: pd.DataFrame, gradflow: dict[str, np.ndarray], layers: int, hidden_every: int = 1
+) -> History:
+    """A History without hidden states from metrics.csv and gradflow.npz's arrays (also a
+    watched module's folder, explorer.watch.folder); BundleError when they disagree."""
+    m = metrics
     accuracy = m["accuracy"] if "accuracy" in m else np.full(len(m), np.nan)
     steps = [
         StepRecord(int(s), float(loss), float(g), float(gc), bool(c), float(sec), _optional(a))
@@ -243,29 +266,24 @@ def history_of(run: LoadedRun) -> History:
         steps=steps,
         val_steps=[int(s) for s in evaluated["step"]],
         val_losses=[float(v) for v in evaluated["val_loss"]],
-        hidden_every=max(1, math.ceil(run.config.steps / HIDDEN_SNAPSHOTS)),
+        hidden_every=hidden_every,
         val_accuracies=[float(v) for v in val_accuracy if math.isfinite(v)],
     )
     try:
-        history.probes = _probe_records(run)
-        g = run.gradflow
+        history.probes = _probe_records(gradflow, layers)
+        g = gradflow
         history.spectra = [
             SpectrumRecord(int(s), tuple(map(float, radius)), tuple(map(float, sigma)))
             for s, radius, sigma in zip(
                 g["spectrum_steps"], g["spectral_radius"], g["sigma_max"], strict=True
             )
         ]
-        history.hidden = [
-            HiddenRecord(int(s), np.asarray(states))
-            for s, states in zip(run.hidden["steps"], run.hidden["states"], strict=True)
-        ]
     except (ValueError, KeyError, TypeError, IndexError) as exc:
-        raise BundleError(f"gradflow.npz or hidden.npz: inconsistent arrays ({exc})") from None
+        raise BundleError(f"gradflow.npz: inconsistent arrays ({exc})") from None
     return history
 
 
-def _probe_records(run: LoadedRun) -> list[ProbeRecord]:
-    g, layers = run.gradflow, run.config.layers
+def _probe_records(g: dict[str, np.ndarray], layers: int) -> list[ProbeRecord]:
     # Older folders hold only the top layer, as "dh"/"dc".
     dh = [g.get(f"dh_l{k}", g["dh"] if k == layers - 1 else None) for k in range(layers)]
     dh = [d for d in dh if d is not None]
