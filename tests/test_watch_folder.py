@@ -10,29 +10,13 @@ import sys
 import numpy as np
 import pytest
 import torch
-from watch_cases import loss_of, make_input, make_layer
+from watch_cases import make_input, make_layer, trained_probe
 
 import explorer
 from explorer.runs.bundle import METRIC_COLUMNS
 from explorer.runs.readers import BundleError
 from explorer.watch import is_watched_folder, load_watched
 from explorer.watch.notebook import FIGURES
-
-
-def trained_probe(cell: str, seed: int, steps: int = 6, lengths=(7,)):
-    layer = make_layer(cell, "tanh", 2, True, seed)
-    opt = torch.optim.Adam(layer.parameters(), lr=0.01)
-    probe = explorer.watch(layer, interval=2, optimizer=opt)
-    for step in range(steps):
-        x = make_input(True, 100 * seed + step, T=lengths[step % len(lengths)])
-        out, final = layer(x)
-        loss = loss_of(out, final, True)
-        loss.backward()
-        torch.nn.utils.clip_grad_norm_(layer.parameters(), 1.0)
-        opt.step()
-        opt.zero_grad()
-        probe.log(loss=loss, val_loss=loss.item() / 2 if step % 3 == 2 else None)
-    return probe
 
 
 @pytest.mark.parametrize("seed", [0, 1])

@@ -8,6 +8,8 @@ import itertools
 import torch
 from torch import nn
 
+import explorer
+
 # (cell, nonlinearity): the four recurrences explorer.watch reproduces
 KINDS = [("rnn", "tanh"), ("rnn", "relu"), ("lstm", "tanh"), ("gru", "tanh")]
 CASES = list(itertools.product(KINDS, (1, 2, 3), (False, True), (False, True)))
@@ -48,3 +50,21 @@ def loss_of(out: torch.Tensor, state, batch_first: bool) -> torch.Tensor:
     seq = out.transpose(0, 1) if batch_first else out  # (T, B, H)
     h_n = state[0] if isinstance(state, tuple) else state
     return (weights[:, None, None] * seq.sin()).sum() + (h_n**2).sum()
+
+
+def trained_probe(cell: str, seed: int, steps: int = 6, lengths=(7,)):
+    """A 2-layer batch_first layer trained with Adam and clipping, probed every 2nd step,
+    with losses logged and a validation loss every 3rd step."""
+    layer = make_layer(cell, "tanh", 2, True, seed)
+    opt = torch.optim.Adam(layer.parameters(), lr=0.01)
+    probe = explorer.watch(layer, interval=2, optimizer=opt)
+    for step in range(steps):
+        x = make_input(True, 100 * seed + step, T=lengths[step % len(lengths)])
+        out, final = layer(x)
+        loss = loss_of(out, final, True)
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(layer.parameters(), 1.0)
+        opt.step()
+        opt.zero_grad()
+        probe.log(loss=loss, val_loss=loss.item() / 2 if step % 3 == 2 else None)
+    return probe
