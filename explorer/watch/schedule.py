@@ -27,6 +27,9 @@ import math
 import statistics
 from collections import deque
 
+# The default budget aims at 10% so that the noise of timing a shared machine keeps the
+# watched loop within 1.15x of the plain one (bench/bench_watch.py: 0.15 measured 1.14-1.17).
+DEFAULT_BUDGET = 0.10
 PROVISIONAL_INTERVAL = 8  # until a probed and a plain step have both been timed
 MAX_INTERVAL = 1000  # a probe at least this often, however cheap the step
 WINDOW = 32  # recent plain steps whose median is the base
@@ -37,7 +40,7 @@ class ProbeSchedule:
     """Decides whether the n-th training forward (1-based) is probed; told each step's
     wall time, adapts the interval when it runs on a budget."""
 
-    def __init__(self, interval: int | None = None, budget: float = 0.15) -> None:
+    def __init__(self, interval: int | None = None, budget: float = DEFAULT_BUDGET) -> None:
         if interval is not None and interval < 1:
             raise ValueError(f"explorer.watch: interval must be >= 1, got {interval}")
         if interval is None and not budget > 0:
