@@ -112,6 +112,7 @@ def test_accumulation_and_clipping_with_an_optimizer(cell):
         for micro in range(2):  # two micro-batches accumulate into one step
             out, final = layer(make_input(True, 10 * step + micro))
             loss_of(out, final, True).backward()
+        assert probe.steps == step  # reading mid-step ends nothing: the optimizer does
         grads.append({n: p.grad.clone() for n, p in layer.named_parameters()})
         max_norm = 1.0 if step != 1 else 1e6  # step 2 is not clipped
         torch.nn.utils.clip_grad_norm_(layer.parameters(), max_norm)

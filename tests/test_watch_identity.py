@@ -115,6 +115,9 @@ def test_remove_restores_the_module_exactly(cell):
     # the parameters moved by no update: only .grad was written, by the caller's backward
     assert all(torch.equal(layer.state_dict()[k], v) for k, v in before_dict.items())
     steps = probe.steps
-    layer(x)[0].sum().backward()  # no longer watched: nothing recorded
+    twin = copy.deepcopy(layer)  # never watched
+    out, twin_out = layer(x), twin(x)
+    assert torch.equal(out[0], twin_out[0])  # the class's fused forward, bit for bit
+    out[0].sum().backward()  # no longer watched: nothing recorded
     assert probe.steps == steps
     explorer.watch(layer).remove()  # and it can be watched again

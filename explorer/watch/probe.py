@@ -187,8 +187,9 @@ class Probe:
             self._add_val_loss(last.step, val_loss)
 
     def flush(self) -> None:
-        """Close the step in progress if its backward has run (saving and reading do it)."""
-        if self._open is not None and self._open.backward_seen:
+        """Without an optimizer, close the step in progress if its backward has run (saving
+        and reading do it); with one, a step ends only at optimizer.step(), after clipping."""
+        if self.optimizer is None and self._open is not None and self._open.backward_seen:
             self._close()
         if self.logger is not None:
             self.logger.flush()
