@@ -9,6 +9,7 @@
     python -m explorer train --task series --data prices.csv --column close --seq-len 20
     python -m explorer train --task digits --cell gru
     python -m explorer train --task chars --data book.txt --seq-len 64 --tbptt 16
+    python -m explorer export runs/my-model --tensorboard tb/my-model
     python -m explorer serve ...   (explorer.serve: its own arguments)
 
 Every RunConfig field is a flag (seq_len -> --seq-len), generated from the same table that
@@ -18,8 +19,8 @@ imported. A diverged run is a result (exit 0); Ctrl-C stops after the current st
 what exists and exits 130.
 
 The package, one idea a module: parser (the flags), arguments (text -> checked values),
-commands (train, compare, sweep), progress (the one display), interrupt (the one Ctrl-C policy),
-summary (the end-of-run screen).
+commands (train, compare, sweep, export), progress (the one display), interrupt (the one
+Ctrl-C policy), summary (the end-of-run screen).
 
 >>> args = build_parser().parse_args(["train", "--cell", "gru", "--seq-len", "20"])
 >>> resolve_config(args).seq_len
@@ -32,6 +33,7 @@ import functools
 import os
 import sys
 from collections.abc import Callable
+from pathlib import Path
 
 from explorer.cli.arguments import (
     out_folder,
@@ -41,7 +43,15 @@ from explorer.cli.arguments import (
     target_loss,
     vary,
 )
-from explorer.cli.commands import EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, compare, sweep, train
+from explorer.cli.commands import (
+    EXIT_INTERRUPTED,
+    EXIT_OK,
+    EXIT_USAGE,
+    compare,
+    export,
+    sweep,
+    train,
+)
 from explorer.cli.interrupt import GracefulStop
 from explorer.cli.parser import UsageError, build_parser
 from explorer.cli.progress import CompareProgress, Progress, Row, TrainProgress
@@ -100,6 +110,8 @@ def prepare(argv: list[str]) -> Callable[[], int]:
     What needs no config is checked first: checking a config's data loads the tasks, and
     with them torch, which takes seconds."""
     args = build_parser().parse_args(argv)
+    if args.command == "export":
+        return functools.partial(export, Path(args.run), Path(args.tensorboard))
     if args.command in ("compare", "sweep"):
         return _prepare_variants(args)
     threads = positive("threads", args.threads, 1)

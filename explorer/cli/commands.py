@@ -1,7 +1,9 @@
-"""The two commands, each run after every argument has been checked: `train` one run, or
+"""The commands, each run after every argument has been checked: `train` one run, or
 `compare` variants in worker processes. Both show the one progress display on stderr
 (stdout keeps the results, for a pipe), both stop on Ctrl-C the same way, and both save
 what exists before they return.
+
+`export` writes a saved run folder as TensorBoard event files.
 
 torch and the training code are imported inside the commands, not at the top: main()
 imports this module before parsing, and a bad argument must answer before torch loads.
@@ -56,6 +58,28 @@ def train(config: RunConfig, folder: Path, threads: int = 1) -> int:
     save_run(folder, trainer)
     print(format_summary(run_summary(trainer), trainer.task.baseline_name, folder))
     return EXIT_INTERRUPTED if stopped else EXIT_OK
+
+
+def export(run: Path, log_dir: Path) -> int:
+    """A run folder (the app's or a watched one) as TensorBoard event files in log_dir."""
+    from explorer.runs.bundle import load_history
+    from explorer.runs.readers import BundleError
+    from explorer.watch.folder import is_watched_folder, load_watched
+    from explorer.watch.tensorboard import MissingTensorBoard, write_events
+
+    try:
+        history = load_watched(run).history if is_watched_folder(run) else load_history(run)
+        write_events(history, log_dir)
+    except (BundleError, MissingTensorBoard) as exc:
+        where = f"{run}: " if isinstance(exc, BundleError) else ""
+        print(f"error: {where}{exc}", file=sys.stderr)
+        return EXIT_USAGE
+    kind = "watched run" if is_watched_folder(run) else "run"
+    print(
+        f"{kind} {run}: {len(history.steps)} steps, {len(history.probes)} probes "
+        f"-> TensorBoard events in {log_dir} (tensorboard --logdir {log_dir})"
+    )
+    return EXIT_OK
 
 
 def compare(

@@ -1,4 +1,4 @@
-"""The argument parser: `train` and `compare`, every RunConfig field a flag.
+"""The argument parser: `train`, `compare`, `sweep` (every RunConfig field a flag), `export`.
 
 The flags are generated from RunConfig's field table, the same table that feeds the
 sidebar, so the command line and the app never disagree on a knob, its bounds or its
@@ -46,7 +46,25 @@ def build_parser() -> argparse.ArgumentParser:
     _train_command(commands)
     _compare_command(commands)
     _sweep_command(commands)
+    _export_command(commands)
     return parser
+
+
+def _export_command(commands: argparse._SubParsersAction) -> None:
+    export = commands.add_parser(
+        "export",
+        help="write a run folder's numbers as TensorBoard event files",
+        description="Write a run folder (trained here, or watched with explorer.watch) as "
+        "TensorBoard event files: loss, val_loss, the gradient norm before and after "
+        "clipping, the horizon, each layer's spectral radius and sigma_max, and every "
+        "probe's ||dL/dh_t|| profile as a histogram over t. Needs TensorBoard "
+        "(pip install -r requirements-tensorboard.txt).",
+        allow_abbrev=False,
+    )
+    export.add_argument("run", metavar="RUN", help="the run folder")
+    export.add_argument(
+        "--tensorboard", required=True, metavar="DIR", help="log directory for the event files"
+    )
 
 
 def _train_command(commands: argparse._SubParsersAction) -> None:

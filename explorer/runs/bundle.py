@@ -20,6 +20,7 @@ refuses pickled code. Every refusal is a BundleError with a one-line message.
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -30,7 +31,7 @@ import torch
 
 from explorer.config import RunConfig, data_kind
 from explorer.engine.analysis import hidden_pca, predictions, run_summary
-from explorer.engine.history import History
+from explorer.engine.history import HIDDEN_SNAPSHOTS, History
 from explorer.engine.training import Trainer
 from explorer.runs.history_io import history_from
 from explorer.runs.readers import (
@@ -128,10 +129,17 @@ def save_run(folder: Path, trainer: Trainer) -> Path:
 
 
 def _gradflow_arrays(trainer: Trainer, history) -> dict[str, np.ndarray]:
-    """Probe records as (K, T) matrices per layer, spectra as (S, L)."""
-    probes = history.probes
-    T = trainer.probe.x.shape[0]
     names = [name for name, _ in trainer.model.named_parameters()]
+    T = trainer.probe.x.shape[0]
+    return gradflow_arrays(history, names, trainer.model.layers, trainer.model.cell == "lstm", T)
+
+
+def gradflow_arrays(
+    history: History, names: list[str], layers: int, lstm: bool, T: int
+) -> dict[str, np.ndarray]:
+    """Probe records as (K, T) matrices per layer, spectra as (S, L): gradflow.npz's arrays
+    (also a watched module's, explorer.watch.folder)."""
+    probes = history.probes
     arrays: dict[str, np.ndarray] = {
         "steps": np.asarray([p.step for p in probes], dtype=np.int64),
         "horizon": np.asarray([-1 if p.horizon is None else p.horizon for p in probes], np.int64),
@@ -143,18 +151,17 @@ def _gradflow_arrays(trainer: Trainer, history) -> dict[str, np.ndarray]:
         "spectral_radius": np.asarray([s.spectral_radius for s in history.spectra], np.float64),
         "sigma_max": np.asarray([s.sigma_max for s in history.spectra], np.float64),
     }
-    lstm = trainer.model.cell == "lstm"
-    for layer in range(trainer.model.layers):
+    for layer in range(layers):
         arrays[f"dh_l{layer}"] = _stack([p.dh[layer] for p in probes], T)
         if lstm:
             arrays[f"dc_l{layer}"] = _stack([p.dc[layer] for p in probes], T)
-    top = trainer.model.layers - 1
+    top = layers - 1
     arrays["dh"] = arrays[f"dh_l{top}"]
     if lstm:
         arrays["dc"] = arrays[f"dc_l{top}"]
     if any(p.dh_full is not None for p in probes):  # truncated BPTT's full reference
         nan = np.full(T, np.nan)
-        for layer in range(trainer.model.layers):
+        for layer in range(layers):
             rows = [p.dh_full[layer] if p.dh_full is not None else nan for p in probes]
             arrays[f"dh_full_l{layer}"] = _stack(rows, T)
     return arrays
@@ -220,4 +227,5 @@ def load_history(folder: Path) -> History:
 def history_of(run: LoadedRun) -> History:
     """The run's History from its loaded files (explorer.runs.history_io)."""
     metrics = {name: run.metrics[name].to_numpy() for name in run.metrics.columns}
-    return history_from(metrics, run.gradflow, run.hidden, run.config)
+    hidden_every = max(1, math.ceil(run.config.steps / HIDDEN_SNAPSHOTS))
+    return history_from(metrics, run.gradflow, run.hidden, run.config.layers, hidden_every)

@@ -13,12 +13,14 @@ from __future__ import annotations
 import csv
 import functools
 import json
+import math
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
 
 from explorer.config import RunConfig
+from explorer.engine.history import HIDDEN_SNAPSHOTS
 from explorer.runs.history_io import history_from
 from explorer.runs.states import Reason, RunState, Snapshot
 from explorer.tasks.predictions import Predictions
@@ -47,7 +49,10 @@ def example_snapshot(name: str) -> Snapshot:
     with np.load(folder / "gradflow.npz") as g, np.load(folder / "hidden.npz") as h:
         gradflow = {k: g[k] for k in g.files}
         hidden = {k: h[k] for k in h.files}
-    history = history_from(read_columns(folder / "metrics.csv"), gradflow, hidden, config)
+    every = max(1, math.ceil(config.steps / HIDDEN_SNAPSHOTS))
+    history = history_from(
+        read_columns(folder / "metrics.csv"), gradflow, hidden, config.layers, every
+    )
     return Snapshot(
         config,
         RunState.COMPLETED,

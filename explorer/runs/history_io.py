@@ -11,8 +11,7 @@ from typing import Any
 
 import numpy as np
 
-from explorer.config import RunConfig
-from explorer.engine.history import HIDDEN_SNAPSHOTS, HiddenRecord, History, StepRecord
+from explorer.engine.history import HiddenRecord, History, StepRecord
 from explorer.engine.records import ProbeRecord, SpectrumRecord
 from explorer.runs.readers import BundleError
 
@@ -21,7 +20,8 @@ def history_from(
     metrics: Mapping[str, np.ndarray],
     gradflow: Mapping[str, np.ndarray],
     hidden: Mapping[str, np.ndarray],
-    config: RunConfig,
+    layers: int,
+    hidden_every: int = 1,
 ) -> History:
     """StepRecords from metrics.csv's columns (name -> (N,) array; val_loss NaN where not
     evaluated), validation from its val_loss column, ProbeRecords and SpectrumRecords from
@@ -49,11 +49,11 @@ def history_from(
         steps=steps,
         val_steps=[int(s) for s in m["step"][evaluated]],
         val_losses=[float(v) for v in m["val_loss"][evaluated]],
-        hidden_every=max(1, math.ceil(config.steps / HIDDEN_SNAPSHOTS)),
+        hidden_every=hidden_every,
         val_accuracies=[float(v) for v in val_accuracy if math.isfinite(v)],
     )
     try:
-        history.probes = _probe_records(gradflow, config.layers)
+        history.probes = _probe_records(gradflow, layers)
         g = gradflow
         history.spectra = [
             SpectrumRecord(int(s), tuple(map(float, radius)), tuple(map(float, sigma)))
