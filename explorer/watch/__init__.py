@@ -14,7 +14,7 @@ the summary table), folder (the watched run folder), tensorboard (event files).
 
 >>> import torch
 >>> from torch import nn
->>> torch.manual_seed(0) and None
+>>> _ = torch.manual_seed(0)
 >>> rnn, head = nn.GRU(3, 8, batch_first=True), nn.Linear(8, 1)
 >>> opt = torch.optim.Adam([*rnn.parameters(), *head.parameters()], lr=1e-2)
 >>> probe = watch(rnn, interval=5, optimizer=opt)
