@@ -25,6 +25,8 @@ the summary table), folder (the watched run folder), tensorboard (event files).
 ...     probe.log(loss=loss)
 >>> [p.step for p in probe.history.probes], probe.history.probes[0].dh[0].shape
 ([1, 6], (12,))
+>>> probe
+<Probe watching gru 1x8: 10 steps, 2 probes (every 5)>
 >>> list(probe.summary()["layer"])
 [0]
 >>> probe.remove()

@@ -94,6 +94,16 @@ class Probe:
         module.forward = self._forward  # the instance's own: remove() deletes it
         self._removed = False
 
+    def __repr__(self) -> str:
+        spec, history = self.spec, self._history
+        schedule = self.schedule
+        every = f"every {schedule.fixed}" if schedule.fixed else f"budget {schedule.budget:g}"
+        state = "removed" if self._removed else "watching"
+        return (
+            f"<Probe {state} {spec.cell} {spec.layers}x{spec.hidden}: {len(history.steps)} "
+            f"steps, {len(history.probes)} probes ({every})>"
+        )
+
     # -- the hooks -----------------------------------------------------------------------
     def _forward(self, input: torch.Tensor, hx: State | None = None) -> tuple[Any, State]:
         module = self.module
