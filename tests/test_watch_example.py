@@ -7,12 +7,14 @@ import sys
 from pathlib import Path
 
 import numpy as np
+import pytest
 
 from explorer.watch import is_watched_folder, load_watched
 
 REPO = Path(__file__).resolve().parents[1]
 
 
+@pytest.mark.slow  # 4-8 s, mostly the fresh process's imports; scripts/test.sh runs it
 def test_the_lstm_classifier_example_writes_a_watched_run(tmp_path):
     out = tmp_path / "run"
     done = subprocess.run(

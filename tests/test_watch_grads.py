@@ -148,3 +148,15 @@ def test_spectrum_is_of_the_candidate_block():
         radius = float(torch.linalg.eigvals(w).abs().max())
         assert spectra.spectral_radius[k] == pytest.approx(radius)
         assert spectra.sigma_max[k] == pytest.approx(float(torch.linalg.svdvals(w)[0]))
+
+
+def test_a_wide_layer_samples_its_spectrum_less_often():
+    layer = torch.nn.RNN(2, 129)  # wider than 128: a spectrum every 8th probe
+    probe = explorer.watch(layer, interval=1)
+    for seed in range(10):
+        layer(torch.randn(3, 2, 2, generator=torch.Generator().manual_seed(seed)))[
+            0
+        ].sum().backward()
+    history = probe.history
+    assert len(history.probes) == 10
+    assert [s.step for s in history.spectra] == [0, 8]

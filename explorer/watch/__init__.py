@@ -14,7 +14,7 @@ the summary table), folder (the watched run folder), tensorboard (event files).
 
 >>> import torch
 >>> from torch import nn
->>> torch.manual_seed(0) and None
+>>> _ = torch.manual_seed(0)
 >>> rnn, head = nn.GRU(3, 8, batch_first=True), nn.Linear(8, 1)
 >>> opt = torch.optim.Adam([*rnn.parameters(), *head.parameters()], lr=1e-2)
 >>> probe = watch(rnn, interval=5, optimizer=opt)
@@ -25,6 +25,8 @@ the summary table), folder (the watched run folder), tensorboard (event files).
 ...     probe.log(loss=loss)
 >>> [p.step for p in probe.history.probes], probe.history.probes[0].dh[0].shape
 ([1, 6], (12,))
+>>> probe
+<Probe watching gru 1x8: 10 steps, 2 probes (every 5)>
 >>> list(probe.summary()["layer"])
 [0]
 >>> probe.remove()

@@ -10,6 +10,17 @@ the app can rebuild):
     summary.json   the headline numbers, one entry per layer (explorer.watch.notebook)
 
 Loading validates as explorer.runs.readers does: every refusal a one-line BundleError.
+
+>>> import tempfile, torch
+>>> from torch import nn
+>>> from explorer.watch import watch
+>>> lstm = nn.LSTM(2, 4, num_layers=2)
+>>> probe = watch(lstm, interval=1)
+>>> lstm(torch.randn(6, 3, 2))[0].sum().backward()  # x: (T, B, F)
+>>> with tempfile.TemporaryDirectory() as tmp:
+...     run = load_watched(probe.save(tmp))
+...     is_watched_folder(tmp), run.meta["cell"], run.history.probes[0].dc[1].shape
+(True, 'lstm', (6,))
 """
 
 from __future__ import annotations

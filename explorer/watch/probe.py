@@ -23,7 +23,7 @@ import time
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -35,10 +35,20 @@ from explorer.engine.history import History, StepRecord
 from explorer.engine.probes import global_grad_norm
 from explorer.watch import notebook
 from explorer.watch.folder import SOURCE, save_watched
-from explorer.watch.record import Capture, global_norm, padded, probe_record, spectrum_record
+from explorer.watch.record import (
+    Capture,
+    global_norm,
+    padded,
+    probe_record,
+    spectrum_every,
+    spectrum_record,
+)
 from explorer.watch.schedule import ProbeSchedule
 from explorer.watch.spec import ModuleSpec
-from explorer.watch.unroll import unrolled_forward
+from explorer.watch.unroll import State, unrolled_forward
+
+if TYPE_CHECKING:
+    from explorer.watch.tensorboard import TensorBoardLogger
 
 CLIP_TOLERANCE = 1e-6  # a norm this much below the unclipped one counts as clipped
 
@@ -65,13 +75,14 @@ class Probe:
         spec: ModuleSpec,
         schedule: ProbeSchedule,
         optimizer: torch.optim.Optimizer | None = None,
-        logger=None,
+        logger: TensorBoardLogger | None = None,
     ) -> None:
         self.module, self.spec, self.schedule, self.logger = module, spec, schedule, logger
         self.optimizer = optimizer
         self._history = History()
         self._open: _Step | None = None
         self._calls = 0  # training forwards seen
+        self._probes = 0  # of them probed
         self._last_call: tuple[float, bool] | None = None  # (when, probed) of the last one
         self._grad_norms: dict[str, torch.Tensor] = {}  # 0-d norms of each .grad, latest
         self._handles = [
@@ -83,8 +94,18 @@ class Probe:
         module.forward = self._forward  # the instance's own: remove() deletes it
         self._removed = False
 
+    def __repr__(self) -> str:
+        spec, history = self.spec, self._history
+        schedule = self.schedule
+        every = f"every {schedule.fixed}" if schedule.fixed else f"budget {schedule.budget:g}"
+        state = "removed" if self._removed else "watching"
+        return (
+            f"<Probe {state} {spec.cell} {spec.layers}x{spec.hidden}: {len(history.steps)} "
+            f"steps, {len(history.probes)} probes ({every})>"
+        )
+
     # -- the hooks -----------------------------------------------------------------------
-    def _forward(self, input, hx=None):
+    def _forward(self, input: torch.Tensor, hx: State | None = None) -> tuple[Any, State]:
         module = self.module
         if not (module.training and torch.is_grad_enabled()):
             return type(module).forward(module, input, hx)
@@ -107,11 +128,12 @@ class Probe:
             return type(module).forward(module, input, hx)
         return self._probed_forward(input, hx)
 
-    def _probed_forward(self, input, hx):
+    def _probed_forward(self, input: torch.Tensor, hx: State | None) -> tuple[Any, State]:
         step = self._open
-        if not step.spectrum_taken:  # the weights this step starts from
-            step.spectrum_taken = True
+        if not step.spectrum_taken and self._probes % spectrum_every(self.spec.hidden) == 0:
+            step.spectrum_taken = True  # of the weights this step starts from
             self._history.spectra.append(spectrum_record(self.module, self.spec, step.number - 1))
+        self._probes += 1
         output, state, probes = unrolled_forward(self.module, self.spec, input, hx)
         capture = Capture(self.spec.layers, self.spec.cell == "lstm", T=probes.h[0].shape[0])
         for layer, eps in enumerate(probes.h):

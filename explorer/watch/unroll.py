@@ -86,7 +86,16 @@ def _initial_state(
     return h0, c0
 
 
-def _layer(module, spec, layer, inp, h, c0, e_h, e_c):
+def _layer(
+    module: nn.RNNBase,
+    spec: ModuleSpec,
+    layer: int,
+    inp: torch.Tensor,
+    h: torch.Tensor,
+    c0: torch.Tensor | None,
+    e_h: torch.Tensor,
+    e_c: torch.Tensor | None,
+) -> tuple[torch.Tensor, torch.Tensor | None]:
     """One layer over the whole sequence: (T, B, F) -> ((T, B, H) outputs, cells or None)."""
     w_ih = getattr(module, f"weight_ih_l{layer}")
     w_hh = getattr(module, f"weight_hh_l{layer}")
