@@ -10,7 +10,7 @@ from typing import NamedTuple
 import streamlit as st
 
 from explorer.runs.states import RunState
-from ui import classroom, i18n, janitor, presence, session, sidebar, widgets
+from ui import classroom, i18n, janitor, presence, session, sidebar, watched, widgets
 from ui.i18n import t
 from ui.task_widgets import field_label
 
@@ -58,7 +58,10 @@ def main() -> None:
     config = sidebar.config_widgets()
     sidebar.display_widgets()
     with controls_box:
-        sidebar.controls(config)
+        if watched.current() is not None and navigation.url_path == watched.GRADIENT_URL:
+            watched.sidebar_note()  # the page shows a run the app did not train
+        else:
+            sidebar.controls(config)
     sidebar.write_url(config)
     i18n.write_url()
     classroom.write_url()

@@ -25,7 +25,7 @@ from explorer.runs.variants import (
     make_variants,
     suggested_values,
 )
-from ui import classroom, i18n, saved_runs, session, sweep_view, widgets
+from ui import classroom, i18n, saved_runs, session, sweep_view, watched, widgets
 from ui.i18n import t
 from ui.task_widgets import field_label
 
@@ -36,6 +36,8 @@ NO_KNOB = "none"
 def main() -> None:
     if session.open_pending():  # an "Open" callback put a run into the session
         st.switch_page("views/train.py")
+    if watched.open_pending():  # a watched run: its page is Gradient flow
+        st.switch_page(watched.GRADIENT_PAGE)
     st.title(t("page.compare"))
     st.markdown(t("intro.compare"))
     lang = i18n.lang()
@@ -46,12 +48,17 @@ def main() -> None:
     if comparison is not None:
         progress_section(comparison)
     saved = runs.list_runs(root)
-    entries = comparison.results() if comparison is not None else []
+    if comparison is not None:
+        entries = comparison.results()
+    else:  # a race lesson opens on its recorded result
+        lesson = classroom.active()
+        entries = saved_runs.example_race(lesson.name if lesson else None)
     shown = [*entries, *saved_runs.overlaid(saved), *saved_runs.group_shown(root)]
     results_section(base, shown, lang)
     saved_runs.groups_section(root)
     saved_runs.saved_section(saved, root)
     saved_runs.upload_section(root)
+    watched.section(root)  # the user's own models (explorer.watch)
     widgets.keep_alive()  # a run training meanwhile goes on: this page does not poll it
 
 

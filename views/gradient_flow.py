@@ -1,15 +1,21 @@
 """Gradient flow: ||dL/dh_t|| across timesteps and over training, per-parameter norms,
 clipping, and the recurrent weights' spectrum."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 import streamlit as st
 
 from explorer import figures
-from explorer.config import RunConfig
 from explorer.engine.history import History
 from explorer.i18n import text
 from explorer.runs.states import Snapshot
-from ui import i18n, task_panels, widgets
+from ui import i18n, task_panels, watched, widgets
 from ui.i18n import t
+
+if TYPE_CHECKING:
+    from explorer.watch.folder import WatchedRun
 
 # The timestep charts of each gradient: (profile key, heatmap key, help of both).
 TIMESTEP_CHARTS = {
@@ -22,18 +28,23 @@ def main() -> None:
     st.title(t("page.gradients"))
     st.markdown(t("intro.gradients"))
     lang = i18n.lang()
-    layer = layer_select(st.session_state.get("config"), lang)
+    if (run := watched.current()) is not None:  # the user's own model, opened on Compare
+        watched_body(run, layer_select(run.meta["layers"], lang), lang)
+        widgets.keep_alive()
+        return
+    config = st.session_state.get("config")
+    layer = layer_select(config.layers if config is not None else 1, lang)
     widgets.live(lambda snap: body(snap, layer, lang))
 
 
-def layer_select(config: RunConfig | None, lang: str) -> int:
+def layer_select(layers: int, lang: str) -> int:
     """Which layer's gradients to show: the top one (-1) unless the user picks another."""
-    if config is None or config.layers == 1:
+    if layers == 1:
         return -1
-    top = config.layers - 1
+    top = layers - 1
     return st.selectbox(
         t("gf.layer"),
-        list(range(config.layers)),
+        list(range(layers)),
         index=top,
         format_func=lambda i: (
             text("gf.layer_n", lang, n=i) + (text("gf.top", lang) if i == top else "")
@@ -70,16 +81,36 @@ def _metrics(h: History) -> list[tuple[str, str, str | None]]:
 
 def timestep_charts(snap: Snapshot, layer: int, which: str, lang: str) -> None:
     """A gradient's norm at every timestep: its latest profile beside its heatmap over
-    training."""
-    h = snap.history
+    training, the time axis named after the task's timestep."""
+    draw_timestep_charts(snap.history, layer, which, lang, lambda f: task_panels.time_axis(f, snap))
+
+
+def draw_timestep_charts(h: History, layer: int, which: str, lang: str, axis=lambda f: f) -> None:
     profile_key, heatmap_key, (profile_help, heatmap_help) = TIMESTEP_CHARTS[which]
     c1, c2 = widgets.chart_row(2)
     with c1:
         fig = figures.timestep_profile_figure(h, layer, which, lang=lang)
-        widgets.chart(task_panels.time_axis(fig, snap), profile_key, profile_help)
+        widgets.chart(axis(fig), profile_key, profile_help)
     with c2:
         fig = figures.heatmap_figure(h, layer, which, lang=lang)
-        widgets.chart(task_panels.time_axis(fig, snap), heatmap_key, heatmap_help)
+        widgets.chart(axis(fig), heatmap_key, heatmap_help)
+
+
+def watched_body(run: WatchedRun, layer: int, lang: str) -> None:
+    """A run watched in its owner's loop: what it recorded, nothing to train."""
+    watched.banner(run)
+    h = run.history
+    if h.probes:
+        widgets.metrics(_metrics(h))
+    for which in ("dh", "dc") if run.meta["cell"] == "lstm" else ("dh",):
+        draw_timestep_charts(h, layer, which, lang)
+    c1, c2 = widgets.chart_row(2)
+    with c1:
+        widgets.chart(figures.param_norms_figure(h, lang=lang), "gf_params", "chart.params")
+    with c2:
+        mode = "seen" if h.clipped_fraction() > 0 else "off"
+        widgets.chart(figures.clipping_figure(h, mode, 0.0, lang=lang), "gf_clip", "chart.clipping")
+    widgets.chart(figures.spectrum_figure(h, lang=lang), "gf_spectrum", "chart.spectrum")
 
 
 def training_charts(snap: Snapshot, lang: str) -> None:

@@ -176,6 +176,8 @@ def clipping_figure(history: History, mode: str, threshold: float, lang: str = "
         "off": text("fig.clip_off", lang),
         "norm": text("fig.clip_norm", lang, fraction=f"{fraction:.0%}"),
         "value": text("fig.clip_value", lang, value=f"{threshold:g}", fraction=f"{fraction:.0%}"),
+        # a run the app did not train (explorer.watch): what was seen, threshold unknown
+        "seen": text("fig.clip_seen", lang, fraction=f"{fraction:.0%}"),
     }[mode]
     style(fig, f"{title} — {note}", text("fig.training_step", lang), "‖g‖ (log)")
     fig.update_yaxes(exponentformat="power")

@@ -386,6 +386,24 @@ EN: dict[str, str] = {
     "state.paused": "paused",
     "state.completed": "completed",
     "state.example": "Example run",
+    "cmp.example": "**Example race**: this lesson's race, recorded earlier with the same "
+    "settings. Press **Run** to race it live: your results replace these.",
+    "watched.header": "Your own models (`explorer.watch`)",
+    "watched.none": "No watched runs in `{folder}` yet. In your own training loop: "
+    '`probe = explorer.watch(model.encoder)`, then `probe.save("{folder}/my-model")` '
+    '(see the README\'s "Your own model").',
+    "watched.pick": "Watched run",
+    "watched.open": "Open on Gradient flow",
+    "watched.close": "Close: back to the app's run",
+    "watched.every": "probed every {n} steps",
+    "watched.budget": "probed on a {budget}% time budget",
+    "watched.banner": "**Your model, watched in your own loop** (explorer.watch, not trained "
+    "here): {module}, {cell}, {layers} layer(s) of {hidden} units; {probes} probes over "
+    "{steps} steps, {schedule}; saved {created} in `{folder}`.",
+    "watched.sidebar": "This page shows a model trained in its owner's loop "
+    "(explorer.watch): there is nothing to train here.",
+    "watched.gone": "The watched run {folder} can no longer be read: {reason}",
+    "fig.clip_seen": "{fraction} of steps clipped (by your loop)",
     "msg.example": "recorded earlier with {settings}. Press **Train** to run your own "
     "settings: your run replaces this one on every page.",
     "example.settings": "{cell} on {task}, hidden {hidden}, T = {T}, {steps} steps",

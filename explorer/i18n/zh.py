@@ -572,6 +572,23 @@ ZH: dict[str, str] = {
     "state.paused": "已暂停",
     "state.completed": "已完成",
     "state.example": "示例运行",
+    "cmp.example": "**示例比赛**：本课的比赛，此前用相同设置录制。点击 **运行** 现场比赛："
+    "你的结果会取代这些。",
+    "watched.header": "你自己的模型（`explorer.watch`）",
+    "watched.none": "`{folder}` 中还没有被观察的运行。在你自己的训练循环里："
+    '`probe = explorer.watch(model.encoder)`，然后 `probe.save("{folder}/my-model")`'
+    "（见 `README.md`）。",
+    "watched.pick": "被观察的运行",
+    "watched.open": "在梯度流页面打开",
+    "watched.close": "关闭：回到本应用的运行",
+    "watched.every": "每 {n} 步探测一次",
+    "watched.budget": "按 {budget}% 的时间预算探测",
+    "watched.banner": "**你的模型，在你自己的循环中被观察**（`explorer.watch`，不在此训练）："
+    "{module}，{cell}，{layers} 层，每层 {hidden} 个单元；{steps} 步中探测 {probes} 次，"
+    "{schedule}；{created} 保存于 `{folder}`。",
+    "watched.sidebar": "本页显示的是在其所有者的循环中训练的模型（`explorer.watch`）：这里没有可训练的内容。",
+    "watched.gone": "无法再读取被观察的运行 `{folder}`：{reason}",
+    "fig.clip_seen": "{fraction} 的步被裁剪（由你的循环）",
     "msg.example": "这是预先录制的运行：{settings}。点击 **训练** 运行你自己的设置，"
     "你的运行会在每个页面上取代它。",
     "example.settings": "{cell}，任务 {task}，隐藏单元 {hidden}，T = {T}，{steps} 步",
