@@ -306,7 +306,8 @@ def train_and_watch(page: Page) -> float:
     clicked = time.monotonic()
     press(page, "Train")
     deadline = clicked + TIMEOUT_MS / 1000
-    while trace(page)[0] == 0:
+    # the recorded example's chart has points of its own: wait for the run's status line
+    while status(page) is None or trace(page)[0] == 0:
         assert time.monotonic() < deadline, "no loss point after Train"
         page.wait_for_timeout(50)
     first_point = time.monotonic() - clicked
@@ -335,6 +336,21 @@ def test_train_and_visit_every_page(app: App, page: Page, report: Callable[[str]
             assert heatmaps[0]["type"] == "heatmap" and heatmaps[0]["points"] > 0, heatmaps
         if label == "Learn":
             assert page.locator(".katex").count() > 0, "no KaTeX equations on the Learn page"
+
+
+def test_the_app_opens_on_a_labelled_example_that_train_replaces(app: App, page: Page) -> None:
+    open_app(page, f"{app.url}/?{SMALL}")
+    alerts = " ".join(page.locator(ALERT).all_inner_texts())
+    assert "Example run" in alerts and "1000 steps" in alerts, alerts
+    assert status(page) is None  # no run of this session yet
+    points, last = trace(page)
+    assert points > 100 and last == 1000, (points, last)  # the example's 1000 recorded steps
+    assert chart(page, "Prediction vs truth") is not None
+    screenshot(page, "example")
+    train_and_watch(page)
+    assert "Example run" not in " ".join(page.locator(ALERT).all_inner_texts())
+    assert trace(page)[1] <= 800  # the new run's steps (SMALL: 800)
+    wait_status(page, lambda s: s[0] == "completed", timeout=60)
 
 
 @pytest.mark.parametrize("label", ["Train", "Gradient flow"])
