@@ -495,3 +495,16 @@ def test_uploads_on_the_page_are_checked(tmp_path):
     assert at.multiselect(key="cmp_overlay").value  # kept and overlaid at once
     table = at.dataframe[0].value
     assert len(table) == 1 and table["final_val_loss"][0] == trainer.history.val_losses[-1]
+
+
+def test_a_variant_cancelled_before_its_first_step_is_cancelled_not_stopped():
+    """Cancelled between starting and its first step (a busy machine), a variant kept
+    nothing: it reads as cancelled, like one cancelled in the queue."""
+    from explorer.runs.worker import CANCEL, outcome, train_variant
+
+    config = RunConfig(hidden=4, seq_len=5, steps=50)
+    trainer = train_variant(config.to_json(), lambda *e: None, lambda: CANCEL)
+    assert trainer.step == 0
+    assert outcome(trainer) == ("cancelled", "Cancelled before it started.")
+    ran = train_variant(config.replace(steps=3).to_json(), lambda *e: None, lambda: None)
+    assert outcome(ran) == ("completed", ran.message)

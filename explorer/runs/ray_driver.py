@@ -55,7 +55,7 @@ def run_variant(index: int, config_json: str, data: Any, board: Any) -> tuple:
     import torch
 
     from explorer.runs.bundle import save_run
-    from explorer.runs.worker import CANCEL, train_variant
+    from explorer.runs.worker import CANCEL, outcome, train_variant
     from explorer.runs.zipped import zip_run
 
     torch.set_num_threads(1)
@@ -77,7 +77,7 @@ def run_variant(index: int, config_json: str, data: Any, board: Any) -> tuple:
         config_json, lambda *e: board.put.remote((e[0], index, *e[1:])), stop_reason
     )
     if trainer.step < 1:
-        return str(trainer.status), trainer.message, None
+        return (*outcome(trainer), None)
     with tempfile.TemporaryDirectory() as tmp:
         return str(trainer.status), trainer.message, zip_run(save_run(Path(tmp) / "run", trainer))
 

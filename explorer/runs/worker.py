@@ -58,7 +58,16 @@ def _train_variant(index, config_json, folder, events, cancel, parent_pid) -> No
     events.put(("started", index, os.getpid()))
     trainer = train_variant(config_json, lambda *e: events.put((e[0], index, *e[1:])), stop_reason)
     saved = str(save_run(folder, trainer)) if trainer.step >= 1 else None
-    events.put(("done", index, trainer.status, trainer.message, saved))
+    events.put(("done", index, *outcome(trainer), saved))
+
+
+def outcome(trainer) -> tuple[str, str]:
+    """(status, message) of a variant's end. Cancelled before its first step, it is
+    "cancelled" like one cancelled in the queue: nothing ran, so nothing is kept (a
+    "stopped" variant always has a run folder)."""
+    if trainer.step == 0 and trainer.message.startswith("Cancelled after"):
+        return "cancelled", "Cancelled before it started."
+    return str(trainer.status), trainer.message
 
 
 def train_variant(config_json: str, report, stop_reason):
