@@ -1,8 +1,9 @@
 """Record the example runs the pages open on before Train (explorer/runs/examples.py):
 the default settings and each lesson watched on the Train page, each trained by the
-command line (`python -m explorer train --config`), its hidden-state snapshots then
-thinned to a few (the Hidden states page's slider needs no more, and the repository
-stays small).
+command line (`python -m explorer train --config`), and each race lesson's race
+(`python -m explorer compare --vary`); hidden-state snapshots are then thinned to a few
+(the Hidden states page's slider needs no more) and gradflow.npz compressed, so the
+repository stays small.
 
     python scripts/make_examples.py
 """
@@ -23,6 +24,9 @@ from explorer.config import RunConfig  # noqa: E402
 from explorer.presets import PRESETS, TRAIN_PAGE  # noqa: E402
 from explorer.runs.examples import DEFAULT, EXAMPLES_DIR, KEPT_SNAPSHOTS  # noqa: E402
 
+KEPT_PROBES = 240
+PER_PROBE = ("steps", "horizon", "param_norms")  # gradflow.npz arrays with a row per probe
+
 
 def examples() -> dict[str, RunConfig]:
     lessons = {
@@ -31,15 +35,20 @@ def examples() -> dict[str, RunConfig]:
     return {DEFAULT: RunConfig(), **lessons}
 
 
-def record(name: str, config: RunConfig, root: Path) -> Path:
+def record(name: str, config: RunConfig, root: Path, vary: tuple = ()) -> Path:
+    """One run (`train`), or a race's variants (`compare --vary`) in one group folder."""
     folder = root / name
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "config.json"
         path.write_text(config.to_json())
         command = ["train", "--config", str(path), "--out", str(folder)]
+        if vary:
+            flags = [f"--vary={knob}={','.join(values)}" for knob, values in vary]
+            command = ["compare", "--config", str(path), *flags, "--out", str(folder)]
         subprocess.run([sys.executable, "-m", "explorer", *command], cwd=ROOT, check=True)
-    thin_hidden(folder / "hidden.npz")
-    compress(folder / "gradflow.npz")
+    for run in [folder] if not vary else sorted(p for p in folder.iterdir() if p.is_dir()):
+        thin_hidden(run / "hidden.npz", KEPT_SNAPSHOTS if not vary else 2)  # Compare: none
+        thin_probes(run / "gradflow.npz")
     return folder
 
 
@@ -53,16 +62,25 @@ def thin_hidden(path: Path, keep: int = KEPT_SNAPSHOTS) -> None:
     np.savez_compressed(path, **arrays)
 
 
-def compress(path: Path) -> None:
-    """The same arrays, compressed (np.load reads either)."""
+def thin_probes(path: Path, keep: int = KEPT_PROBES) -> None:
+    """Keep `keep` probes spread over the run (a chart draws at most 240 rows), the last
+    among them, and compress (np.load reads either)."""
     with np.load(path) as npz:
         arrays = {name: npz[name] for name in npz.files}
+    n = len(arrays["steps"])
+    chosen = np.unique(np.linspace(0, n - 1, min(keep, n)).round().astype(int))
+    for name, values in arrays.items():
+        if name in PER_PROBE or name.startswith(("dh", "dc")):
+            arrays[name] = values[chosen]
     np.savez_compressed(path, **arrays)
 
 
 def main() -> None:
     for name, config in examples().items():
         print(f"{name}: {record(name, config, EXAMPLES_DIR)}")
+    for name, preset in PRESETS.items():
+        if preset.is_race:
+            print(f"{name}: {record(name, preset.config, EXAMPLES_DIR, preset.vary)}")
 
 
 if __name__ == "__main__":

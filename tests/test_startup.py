@@ -26,7 +26,13 @@ from explorer.config import RunConfig
 from explorer.engine.training import Trainer
 from explorer.presets import PRESETS, TRAIN_PAGE
 from explorer.runs.bundle import load_history
-from explorer.runs.examples import DEFAULT, EXAMPLES_DIR, example_name, example_snapshot
+from explorer.runs.examples import (
+    DEFAULT,
+    EXAMPLES_DIR,
+    example_name,
+    example_race,
+    example_snapshot,
+)
 from explorer.tasks.facts import TASK_FACTS
 from ui import session
 
@@ -163,7 +169,51 @@ def test_a_lesson_link_opens_on_its_recorded_result_after_the_prediction() -> No
     no_exception(at)
     assert any("Example run" in i.value for i in at.info)
     assert chart_titles(at) == []  # predict, then reveal: the result waits
-    assert example_snapshot(lesson).config == PRESETS[lesson].config
+    at.button(key=f"reveal_{lesson}").click().run()
+    loss = next(s for s in chart_specs(at) if s["layout"]["title"]["text"].startswith("Loss"))
+    assert values(loss["data"][0]["x"])[-1] == PRESETS[lesson].config.steps  # its own run
+
+
+RACES = [n for n, p in PRESETS.items() if p.is_race]
+
+
+@pytest.mark.parametrize("lesson", RACES)
+def test_a_race_lessons_example_is_its_race(lesson: str) -> None:
+    """One recorded run per value of the lesson's varied knob, each the lesson's settings
+    with that value, all complete."""
+    preset = PRESETS[lesson]
+    folder = example_race(lesson)
+    assert folder is not None and example_name(lesson) == DEFAULT
+    configs = [
+        RunConfig.from_json((run / "config.json").read_text())
+        for run in sorted(p for p in folder.iterdir() if p.is_dir())
+    ]
+    (knob, values_), *more = preset.vary
+    expected = {preset.config.replace(**{knob: v}) for v in values_}
+    if more:  # a grid: every pair
+        ((knob2, values2),) = more
+        expected = {c.replace(**{knob2: v}) for c in expected for v in values2}
+    assert set(configs) == expected
+    for run in folder.iterdir():
+        if run.is_dir():
+            summary = json.loads((run / "summary.json").read_text())
+            assert summary["steps_done"] == preset.config.steps
+
+
+def test_a_race_lesson_opens_compare_on_its_recorded_race_after_the_prediction() -> None:
+    lesson = "vanishing"
+    at = open_app({"preset": lesson}, page="views/compare.py")
+    no_exception(at)
+    assert chart_titles(at) == []  # predict first
+    at.button(key=f"reveal_{lesson}").click().run()
+    no_exception(at)
+    assert any("Example race" in i.value for i in at.info)
+    titles = chart_titles(at)
+    assert titles, "the recorded race draws its charts"
+    loss = chart_specs(at)[0]  # every run's loss, one trace pair per variant
+    names = {trace["name"] for trace in loss["data"]}
+    assert {"cell=rnn", "cell=gru", "cell=lstm"} <= names, names
+    assert "Loss of every run" in titles[0]
 
 
 def test_warm_up_delay_reads_the_environment() -> None:

@@ -124,6 +124,19 @@ def upload_changed(root: Path) -> None:
     st.session_state["cmp_overlay"] = [*st.session_state.get("cmp_overlay", []), name]
 
 
+# -- a race lesson's recorded result ------------------------------------------------------
+def example_race(lesson: str | None) -> list[Entry]:
+    """The lesson's race as recorded (explorer/data/examples), labelled, until the class
+    runs its own; none for other lessons."""
+    from explorer.runs.examples import example_race as race_folder
+
+    folder = race_folder(lesson)
+    if folder is None:
+        return []
+    st.info(t("cmp.example"), icon=":material/history:")
+    return _group(str(folder), folder.stat().st_mtime)
+
+
 # -- a comparison's or a sweep's folder, shown whole -------------------------------------
 GROUP_KEY = "cmp_group"  # the group folder whose results are shown (its name)
 

@@ -40,6 +40,14 @@ def example_name(preset: str | None) -> str:
     return DEFAULT
 
 
+def example_race(preset: str | None) -> Path | None:
+    """A race lesson's recorded comparison: a group folder of its variants' run folders."""
+    folder = EXAMPLES_DIR / (preset or "")
+    if preset and folder.is_dir() and not (folder / "summary.json").is_file():
+        return folder
+    return None
+
+
 @functools.lru_cache(maxsize=16)
 def example_snapshot(name: str) -> Snapshot:
     """The recorded run as a finished run's snapshot, marked as an example."""
