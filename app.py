@@ -7,6 +7,10 @@ keeps the app from running inside a worker (Python's "safe importing of the main
 
 from typing import NamedTuple
 
+# pandas before any chart is built: plotly peeks at sys.modules["pandas"] without importing
+# it, so a chart built while the warm-up thread was importing pandas met a half-imported
+# module ("partially initialized module 'pandas' has no attribute 'Series'"). ~0.2 s.
+import pandas  # noqa: F401
 import streamlit as st
 
 from explorer.runs.states import RunState
