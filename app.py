@@ -7,14 +7,10 @@ keeps the app from running inside a worker (Python's "safe importing of the main
 
 from typing import NamedTuple
 
-# pandas before any chart is built: plotly peeks at sys.modules["pandas"] without importing
-# it, so a chart built while the warm-up thread was importing pandas met a half-imported
-# module ("partially initialized module 'pandas' has no attribute 'Series'"). ~0.2 s.
-import pandas  # noqa: F401
 import streamlit as st
 
 from explorer.runs.states import RunState
-from ui import classroom, i18n, janitor, presence, session, sidebar, watched, widgets
+from ui import classroom, i18n, janitor, plot, presence, session, sidebar, watched, widgets
 from ui.i18n import t
 from ui.task_widgets import field_label
 
@@ -24,17 +20,22 @@ class PageSpec(NamedTuple):
     title: str  # key in explorer.i18n
     icon: str
     draws_run: bool  # the page draws the session's run (a chart or more, once it trained)
+    # Its first run imports no pandas (tests/test_startup.py checks). Any other page gets
+    # pandas first, where no chart is being built (ui/plot.py's import_pandas says why).
+    light: bool
 
 
 # The pages, in the navigation's order; the first opens by default. tests/harness.py
 # visits these.
 PAGES = (
-    PageSpec("views/train.py", "page.train", ":material/show_chart:", True),
-    PageSpec("views/gradient_flow.py", "page.gradients", ":material/waves:", True),
-    PageSpec("views/hidden_states.py", "page.hidden", ":material/scatter_plot:", True),
-    PageSpec("views/learn.py", "page.learn", ":material/function:", True),
-    PageSpec("views/compare.py", "page.compare", ":material/compare_arrows:", False),
-    PageSpec("views/classroom.py", "page.classroom", ":material/school:", False),
+    PageSpec("views/train.py", "page.train", ":material/show_chart:", True, True),
+    PageSpec("views/gradient_flow.py", "page.gradients", ":material/waves:", True, True),
+    # its PCA imports scikit-learn, and so pandas, inside the live fragment (which holds
+    # the chart lock): light as far as other pages' charts are concerned
+    PageSpec("views/hidden_states.py", "page.hidden", ":material/scatter_plot:", True, True),
+    PageSpec("views/learn.py", "page.learn", ":material/function:", True, False),
+    PageSpec("views/compare.py", "page.compare", ":material/compare_arrows:", False, False),
+    PageSpec("views/classroom.py", "page.classroom", ":material/school:", False, True),
 )
 
 
@@ -88,9 +89,17 @@ def main() -> None:
         changed = ", ".join(field_label(name) for name in snap.config.diff(config))
         st.warning(t("status.changed", fields=changed), icon=":material/restart_alt:")
 
+    if not next(p.light for p in PAGES if p.title == shown_page(navigation, pages)):
+        plot.import_pandas()
     navigation.run()
     session.warm_up_in_background()  # torch and the training code, once the page is out
     janitor.start()  # frees the runs of closed tabs
+
+
+def shown_page(navigation, pages: list) -> str:
+    """The title key of the page about to run."""
+    index = next((i for i, p in enumerate(pages) if p.url_path == navigation.url_path), 0)
+    return PAGES[index].title
 
 
 if __name__ == "__main__":

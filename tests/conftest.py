@@ -8,6 +8,12 @@ import torch
 
 from explorer.runs.folders import RUNS_ENV
 
+# The app's warm-up thread (ui/session.py) waits for a browser's first drawn chart, else
+# this long: AppTest draws in no browser, and a warm-up still importing torch or training
+# when the test process exits aborts it ("terminate called without an active exception").
+# Servers the tests start inherit it; their browsers report the drawn chart.
+os.environ.setdefault("RNN_EXPLORER_WARM_UP_DELAY", "3600")
+
 
 @pytest.fixture(autouse=True)
 def _seeded_single_thread() -> None:

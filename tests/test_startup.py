@@ -36,7 +36,7 @@ from explorer.runs.examples import (
 from explorer.tasks.facts import TASK_FACTS
 from ui import session
 
-HEAVY = ("torch", "sklearn")  # pandas loads first on purpose (app.py says why)
+HEAVY = ("torch", "pandas", "sklearn")
 # What a page's first script run imported, read in a fresh interpreter (the warm-up held
 # back, so only the script's own imports count).
 FIRST_RUN = """
@@ -72,7 +72,7 @@ def first_run_imports(page: str) -> dict:
         ("", ()),  # the default page, Train
         ("views/gradient_flow.py", ()),
         ("views/classroom.py", ()),
-        ("views/hidden_states.py", ("sklearn",)),  # its PCA
+        ("views/hidden_states.py", ("sklearn", "pandas")),  # its PCA (sklearn imports pandas)
     ],
 )
 def test_a_first_page_imports_only_what_it_draws(page: str, allowed: tuple[str, ...]) -> None:
@@ -80,6 +80,14 @@ def test_a_first_page_imports_only_what_it_draws(page: str, allowed: tuple[str, 
     assert result["errors"] == []
     assert set(result["heavy"]) <= set(allowed), result["heavy"]
     assert "torch" not in result["heavy"]
+
+
+def test_the_pages_marked_light_are_the_ones_checked_here() -> None:
+    import app
+
+    checked = {"views/train.py", "views/gradient_flow.py", "views/classroom.py"}
+    checked.add("views/hidden_states.py")
+    assert {p.path for p in app.PAGES if p.light} == checked
 
 
 def test_the_lazy_task_names_all_resolve() -> None:
@@ -220,3 +228,25 @@ def test_warm_up_delay_reads_the_environment() -> None:
     assert session.warm_up_delay({}) == session.WARM_UP_DELAY
     assert session.warm_up_delay({session.WARM_UP_DELAY_ENV: "0"}) == 0.0
     assert session.warm_up_delay({session.WARM_UP_DELAY_ENV: "soon"}) == session.WARM_UP_DELAY
+
+
+def test_pandas_is_never_half_imported_while_a_page_builds_charts() -> None:
+    """plotly reads sys.modules["pandas"] without importing it: the warm-up's import must
+    wait while a page holds plot.BUILDING (the live fragment does), in a fresh process."""
+    code = """
+import sys, threading, time
+from ui import plot
+assert "pandas" not in sys.modules
+with plot.BUILDING:
+    worker = threading.Thread(target=plot.import_pandas)
+    worker.start()
+    time.sleep(0.5)
+    assert "pandas" not in sys.modules, "imported while a chart was being built"
+worker.join(30)
+assert hasattr(sys.modules["pandas"], "Series")
+print("ok")
+"""
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=60
+    )
+    assert out.stdout.strip() == "ok", out.stderr

@@ -84,6 +84,7 @@ def warm_up_delay(environ: Mapping[str, str] | None = None) -> float:
 def engine() -> None:
     """Import what training needs (torch, the models, the live run): the first Train of a
     server that has not warmed up yet waits here, once."""
+    plot.import_pandas()  # first, and apart: the training code imports it too
     import torch
 
     import explorer.runs.compare

@@ -32,7 +32,7 @@ from explorer.tasks.datastore import (
     DataFile,
     short_key,
 )
-from ui import widget_state
+from ui import plot, widget_state
 from ui.i18n import t
 
 FILES_KEY = "data_files"  # {content key: DataFile} this session brought
@@ -89,7 +89,8 @@ def data_problem(config: RunConfig) -> str | None:
     too short for the window, ...), in the session's language; None when it can."""
     if config.task not in DATA_TASKS:
         return None
-    from explorer.tasks.datasource import check_data  # pandas: only a data task needs it
+    plot.import_pandas()  # where no chart is being built: only a data task needs it
+    from explorer.tasks.datasource import check_data
 
     try:
         check_data(config)
@@ -126,6 +127,7 @@ def data_section() -> None:
     if (entry := STORE.get(widget_state.value("data") or "")) is not None:
         _keep(entry)  # e.g. a saved run opened from the Compare page brought it
     keep_alive()
-    from ui import data_widgets  # pandas and the table parsers: only a data task needs them
+    plot.import_pandas()  # where no chart is being built: only a data task needs it
+    from ui import data_widgets  # the table parsers
 
     data_widgets.section(task)

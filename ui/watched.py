@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 import streamlit as st
 
+from ui import plot
 from ui.i18n import t
 
 if TYPE_CHECKING:
@@ -34,6 +35,7 @@ def current() -> WatchedRun | None:
     path = st.session_state.get(WATCHED_KEY)
     if not path:
         return None
+    plot.import_pandas()  # the folder reader's, where no chart is being built
     from explorer.runs.readers import BundleError
 
     try:

@@ -197,7 +197,7 @@ def live(body, every: float | None = None) -> None:
             st.rerun()
         lesson = classroom.active()
         current = session.shown(lesson.name if lesson else None)
-        with session.render_turn(), st.container(key=LIVE_KEY):
+        with session.render_turn(), plot.BUILDING, st.container(key=LIVE_KEY):
             status_line(current)
             classroom.prompt()
             if classroom.revealed():  # a lesson's question comes before its charts
