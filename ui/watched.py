@@ -117,11 +117,14 @@ def banner(run: WatchedRun) -> None:
         if meta.get("interval")
         else t("watched.budget", budget=f"{100 * float(meta.get('budget') or 0):.0f}")
     )
+    module = str(meta.get("module_class", "?"))
+    name = module.rsplit(".", 1)[-1]
+    cell = t(f"choice.cell.{meta['cell']}")
     st.info(
         t(
             "watched.banner",
-            module=str(meta.get("module_class", "?")).rsplit(".", 1)[-1],
-            cell=t(f"choice.cell.{meta['cell']}"),
+            # torch's own class says what it is (nn.LSTM); a subclass also gets the cell
+            module=f"nn.{name}" if module.startswith("torch.nn.") else f"{name} ({cell})",
             layers=meta["layers"],
             hidden=meta.get("hidden", "?"),
             probes=len(history.probes),

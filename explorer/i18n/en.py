@@ -398,7 +398,7 @@ EN: dict[str, str] = {
     "watched.every": "probed every {n} steps",
     "watched.budget": "probed on a {budget}% time budget",
     "watched.banner": "**Your model, watched in your own loop** (explorer.watch, not trained "
-    "here): {module}, {cell}, {layers} layer(s) of {hidden} units; {probes} probes over "
+    "here): {module}, {layers} layer(s) of {hidden} units; {probes} probes over "
     "{steps} steps, {schedule}; saved {created} in `{folder}`.",
     "watched.sidebar": "This page shows a model trained in its owner's loop "
     "(explorer.watch): there is nothing to train here.",

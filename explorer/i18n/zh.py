@@ -584,7 +584,7 @@ ZH: dict[str, str] = {
     "watched.every": "每 {n} 步探测一次",
     "watched.budget": "按 {budget}% 的时间预算探测",
     "watched.banner": "**你的模型，在你自己的循环中被观察**（`explorer.watch`，不在此训练）："
-    "{module}，{cell}，{layers} 层，每层 {hidden} 个单元；{steps} 步中探测 {probes} 次，"
+    "{module}，{layers} 层，每层 {hidden} 个单元；{steps} 步中探测 {probes} 次，"
     "{schedule}；{created} 保存于 `{folder}`。",
     "watched.sidebar": "本页显示的是在其所有者的循环中训练的模型（`explorer.watch`）：这里没有可训练的内容。",
     "watched.gone": "无法再读取被观察的运行 `{folder}`：{reason}",
