@@ -59,7 +59,9 @@ SAMPLE_JS = """() => {
     const n = t ? (t._length ?? (t.x ? t.x.length : 0)) : 0;
     return [status, n, n ? Number(t.x[n - 1]) : -1];
 }"""
-POINTS_JS = "() => (" + SAMPLE_JS + ")()[1]"
+# The run's loss points: 0 until its status line shows (the recorded example it opens on
+# has points of its own and no "step N / M" line).
+POINTS_JS = "() => { const s = (" + SAMPLE_JS + ")(); return s[0] ? s[1] : 0; }"
 # Runs long enough never to finish inside a measurement; each session stops its own.
 ENDLESS = "steps=100000"
 
