@@ -3,7 +3,7 @@
 A user-like model (a 2-layer nn.RNN / nn.LSTM / nn.GRU, batch_first, with a linear head
 on the last step; Adam; clip_grad_norm_; MSE) trains twice from the same weights on
 the same pre-made batches (no data cost: the hardest case for the ratio), once watched
-at the default settings (the 0.10 time budget) and once not. The two run in alternating
+at the default settings (the default time budget) and once not. The two run in alternating
 blocks of steps (not alternating steps: the budget times the caller's whole step, from
 one forward of the module to the next, which another model's step in between would
 inflate); the table shows the median over blocks of each one's mean step time and of
@@ -34,6 +34,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from bench_probes import describe_machine
 
 import explorer
+from explorer.watch.schedule import DEFAULT_BUDGET
 
 CELLS = {"rnn": nn.RNN, "lstm": nn.LSTM, "gru": nn.GRU}
 BATCH, FEATURES, LAYERS = 32, 32, 2
@@ -108,7 +109,10 @@ def main() -> None:
     print(f"B={BATCH}, T={args.seq_len}, H={args.hidden}, {LAYERS} layers, batch_first")
     header = f"{'setting':<22}{'cell':<6}{'interval':>9}{'plain ms':>10}{'watched ms':>12}"
     print(f"{header}{'ratio':>7}")
-    for label, options in (("default (budget 0.10)", {}), ("every step", {"interval": 1})):
+    for label, options in (
+        (f"default (budget {DEFAULT_BUDGET:g})", {}),
+        ("every step", {"interval": 1}),
+    ):
         for cell in CELLS:
             plain, watched, ratio, k = measure(
                 cell, args.seq_len, args.hidden, args.blocks, args.block, **options

@@ -63,7 +63,7 @@ def watch(
 
     interval: probe every interval-th training forward (train mode, grad enabled); None
         (default): as often as `budget` allows, the probes' extra time at most that
-        fraction of a plain step (default 0.10: with timing noise, within 1.15x of the
+        fraction of a plain step (default 0.05: with timing noise, within 1.15x of the
         unwatched loop; explorer.watch.schedule).
     optimizer: the step then ends at optimizer.step(), after the caller's clipping: the
         norm after clipping is recorded, and micro-batches accumulated between steps
