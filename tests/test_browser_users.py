@@ -88,10 +88,10 @@ def test_switching_the_language_changes_words_and_nothing_else(app: App, page) -
 def test_a_lesson_link_lands_on_the_lesson_for_anyone(app: App, browser) -> None:  # noqa: F811
     teacher = browser.new_context(viewport={"width": 1280, "height": 720}).new_page()
     teacher.goto(f"{app.url}/classroom?lang=zh")
-    teacher.locator('[data-testid="stCode"]').first.wait_for()
-    link = next(
-        c for c in teacher.locator('[data-testid="stCode"]').all_inner_texts() if "vanishing" in c
-    ).strip()
+    # the lesson's own link, waited for by what it says (the page draws its blocks in turn)
+    code = teacher.locator('[data-testid="stCode"]').filter(has_text="preset=vanishing").first
+    code.wait_for()
+    link = code.inner_text().strip()
     assert link.startswith(app.url + "/compare?"), link  # absolute, on the lesson's page
     # "Set up this lesson" opens the lesson's page in the teacher's language, named in the URL
     teacher.locator(".st-key-setup_vanishing button").click()  # by its key, not its place
