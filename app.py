@@ -89,17 +89,23 @@ def main() -> None:
         changed = ", ".join(field_label(name) for name in snap.config.diff(config))
         st.warning(t("status.changed", fields=changed), icon=":material/restart_alt:")
 
-    if not next(p.light for p in PAGES if p.title == shown_page(navigation, pages)):
+    if not shown_page(navigation, pages).light:
         plot.import_pandas()
     navigation.run()
     session.warm_up_in_background()  # torch and the training code, once the page is out
     janitor.start()  # frees the runs of closed tabs
 
 
-def shown_page(navigation, pages: list) -> str:
-    """The title key of the page about to run."""
-    index = next((i for i, p in enumerate(pages) if p.url_path == navigation.url_path), 0)
-    return PAGES[index].title
+def shown_page(navigation, pages: list) -> PageSpec:
+    """The spec of the page about to run (pages are built from PAGES, in its order)."""
+    return next(
+        (
+            spec
+            for spec, page in zip(PAGES, pages, strict=True)
+            if page.url_path == navigation.url_path
+        ),
+        PAGES[0],
+    )
 
 
 if __name__ == "__main__":
