@@ -49,9 +49,9 @@ WARM_UP_SWITCH_SECONDS = 0.0005  # the GIL's switch interval while warming up (d
 @st.cache_resource(show_spinner=False)
 def warm_up_in_background() -> threading.Thread:
     """Once per server process, after its first page: import torch and the training code
-    and pay torch's one-off costs (~1.8 s here: torch, then torch._dynamo, which the first
-    optimizer imports), so that Train answers at once. It starts when a browser has drawn
-    its first chart: an import holds the GIL, and the page would wait for it."""
+    and pay torch's one-off costs (~1.2 s here; torch.optim's classes, which would add
+    torch._dynamo's 1.0 s, are not used), so that Train answers at once. It starts when a
+    browser has drawn its first chart: an import holds the GIL, and the page would wait."""
     thread = threading.Thread(target=warm_up, daemon=True, name="warm-up")
     thread.start()
     return thread

@@ -19,6 +19,7 @@ from torch import nn
 from explorer.config import RunConfig
 from explorer.engine.history import HIDDEN_SNAPSHOTS, HiddenRecord, History, StepRecord
 from explorer.engine.models import RecurrentModel, build_model
+from explorer.engine.optimizers import SGD, Adam
 from explorer.engine.probes import (
     ProbeRecord,
     SpectrumRecord,
@@ -36,10 +37,11 @@ DIVERGED_LOSS = 1e12  # a finite loss this large has left any useful regime
 SPECTRUM_POINTS = 256  # aimed-for number of W_hh spectrum samples over a run
 
 
-def make_optimizer(config: RunConfig, params) -> torch.optim.Optimizer:
+def make_optimizer(config: RunConfig, params) -> Adam | SGD:
+    """torch.optim's Adam or SGD with momentum 0.9, without importing torch._dynamo."""
     if config.optimizer == "sgd":
-        return torch.optim.SGD(params, lr=config.lr, momentum=0.9)
-    return torch.optim.Adam(params, lr=config.lr)
+        return SGD(params, lr=config.lr, momentum=0.9)
+    return Adam(params, lr=config.lr)
 
 
 def clip_gradients(
