@@ -29,6 +29,8 @@ from typing import TYPE_CHECKING
 
 import pytest
 
+from ui import plot
+
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page
 
@@ -351,6 +353,60 @@ def test_the_app_opens_on_a_labelled_example_that_train_replaces(app: App, page:
     assert "Example run" not in " ".join(page.locator(ALERT).all_inner_texts())
     assert trace(page)[1] <= 800  # the new run's steps (SMALL: 800)
     wait_status(page, lambda s: s[0] == "completed", timeout=60)
+
+
+BUNDLES_JS = """() => performance.getEntriesByType('resource').map(e => e.name)
+    .filter(n => n.endsWith('.min.js') && n.includes('plotly')).map(n => n.split('/').pop())"""
+PCA_TITLE = "Hidden-state trajectories (PCA)"
+
+
+def pca_chart(page: Page) -> dict | None:
+    found = [c for c in charts(page) if c["title"].startswith(PCA_TITLE) and c["visible"]]
+    return found[0] if len(found) == 1 else None
+
+
+def test_flat_charts_load_only_the_cartesian_bundle_and_3d_the_full_one(
+    app: App, page: Page
+) -> None:
+    open_app(page, f"{app.url}/?{SMALL}")
+    assert page.evaluate(BUNDLES_JS) == ["plotly-cartesian.min.js"]
+    go_to(page, "Hidden states")
+    page.wait_for_function(f"({CHARTS_JS})().some(c => c.title.startsWith('{PCA_TITLE}'))")
+    assert pca_chart(page)["type"] == "scatter"
+    # the same chart, 3-D: the full bundle loads and takes the plot over; then back to 2-D
+    page.get_by_text("3D", exact=True).click()
+    page.wait_for_function(
+        f"({CHARTS_JS})().some(c => c.visible && c.type === 'scatter3d' && c.drawn)"
+    )
+    full = Path(plot.script_url() or "").name  # the installed plotly's full bundle
+    assert page.evaluate(BUNDLES_JS) == ["plotly-cartesian.min.js", full]
+    assert page.locator(".rnn-plot .gl-container canvas").count() >= 1
+    screenshot(page, "pca-3d")
+    page.get_by_text("2D", exact=True).click()
+    page.wait_for_function(
+        f"({CHARTS_JS})().some(c => c.visible && c.type === 'scatter' && c.drawn && "
+        f"c.title.startsWith('{PCA_TITLE}'))"
+    )
+    assert page.locator(".rnn-plot .gl-container canvas").count() == 0  # the 3-D plot left
+    assert_no_exception(page)
+
+
+def test_the_cartesian_trace_list_is_the_bundles_own(browser: Browser) -> None:
+    """ui/plot.py's JS sends a figure to the cartesian bundle by a list of trace types:
+    that list must be what the bundle registers."""
+    listed = set(
+        re.findall(r"'(\w+)'", re.search(r"CARTESIAN = new Set\(\[(.*?)\]\)", plot.JS, re.S)[1])
+    )
+    package = plot.CARTESIAN_DIR / "plotly-cartesian.min.js"
+    context = browser.new_context()
+    try:
+        page = context.new_page()
+        page.set_content("<div></div>")
+        page.add_script_tag(path=str(package))
+        registered = set(page.evaluate("() => Object.keys(Plotly.PlotSchema.get().traces)"))
+    finally:
+        context.close()
+    assert listed == registered
 
 
 @pytest.mark.parametrize("label", ["Train", "Gradient flow"])
