@@ -98,13 +98,43 @@ def test_the_lazy_task_names_all_resolve() -> None:
 
 
 def test_task_facts_are_the_task_classes_attributes() -> None:
-    for name, cls in explorer.tasks.TASK_CLASSES.items():
+    for name in explorer.tasks.TASK_HOMES:
+        cls = explorer.tasks.task_class(name)
+        assert cls.name == name
         facts = TASK_FACTS[name]
         assert (cls.kind, cls.loss_unit, cls.draws_curve) == (
             facts.kind,
             facts.loss_unit,
             facts.draws_curve,
         )
+
+
+TRAIN_TWO_STEPS = """
+import sys
+from explorer.config import RunConfig
+from explorer.runs.live import LiveRun
+run = LiveRun(RunConfig(task=sys.argv[1], steps=2))  # no runs directory: nothing saved
+run.start()
+run.join(60)
+assert run.snapshot().state.value == "completed", run.snapshot()
+print("pandas" in sys.modules)
+"""
+
+
+@pytest.mark.parametrize("task", sorted(explorer.tasks.TASK_HOMES))
+def test_loads_pandas_names_exactly_the_tasks_whose_training_imports_it(task: str) -> None:
+    """A Train pressed before the warm-up imports pandas (0.3 s, under the chart lock) only
+    for these tasks; any other task's training must not import it behind that lock."""
+    out = subprocess.run(
+        [sys.executable, "-c", TRAIN_TWO_STEPS, task],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=120,
+    )
+    assert out.returncode == 0, out.stderr
+    loaded = out.stdout.strip().splitlines()[-1] == "True"
+    assert loaded == (task in explorer.tasks.LOADS_PANDAS)
 
 
 # -- the examples are what they say ----------------------------------------------------
@@ -244,6 +274,37 @@ with plot.BUILDING:
     assert "pandas" not in sys.modules, "imported while a chart was being built"
 worker.join(30)
 assert hasattr(sys.modules["pandas"], "Series")
+print("ok")
+"""
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=60
+    )
+    assert out.stdout.strip() == "ok", out.stderr
+
+
+def test_a_training_thread_saving_its_run_imports_pandas_only_between_charts(
+    tmp_path,
+) -> None:
+    """A sine run trains without pandas; when it finishes its thread saves the run, whose
+    writer needs pandas: it waits while a page builds charts, in a fresh process."""
+    code = f"""
+import sys, time
+from pathlib import Path
+from ui import plot
+from explorer.config import RunConfig
+from explorer.runs.live import LiveRun
+run = LiveRun(RunConfig(steps=3), runs_dir=Path({str(tmp_path)!r}))
+with plot.BUILDING:
+    run.start()
+    deadline = time.monotonic() + 30
+    while len(run.snapshot().history.steps) < 3:
+        assert time.monotonic() < deadline
+        time.sleep(0.01)
+    time.sleep(0.5)
+    assert "pandas" not in sys.modules, "imported while a chart was being built"
+run.join(30)
+assert hasattr(sys.modules["pandas"], "Series")
+assert len(list(Path({str(tmp_path)!r}).iterdir())) == 1  # and the run was saved
 print("ok")
 """
     out = subprocess.run(

@@ -21,7 +21,6 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import sys
 import tempfile
 import threading
 from functools import cache
@@ -32,24 +31,18 @@ import plotly.graph_objects as go
 import plotly.io as pio
 import streamlit as st
 
+from explorer.runs.pandas_lock import PANDAS_LOCK
+from explorer.runs.pandas_lock import import_pandas as import_pandas  # the pages call it here
+
 STATIC_DIR = Path(__file__).resolve().parents[1] / "static"  # beside app.py
 # Set when a browser has drawn its first chart: ui/session.py's warm-up waits for it, so
 # importing torch (which holds the GIL) never slows the first page's drawing.
 DRAWN = threading.Event()
 # Held while a page builds its charts, and while pandas is first imported (import_pandas):
-# plotly peeks at sys.modules["pandas"] without importing it, and a chart built while
-# another thread was importing pandas met a half-imported module ("partially initialized
-# module 'pandas' has no attribute 'Series'").
-BUILDING = threading.RLock()
+# see explorer/runs/pandas_lock.py.
+BUILDING = PANDAS_LOCK
 # `npm pack plotly.js-cartesian-dist-min@VERSION`, unpacked as it is (its LICENSE included)
 CARTESIAN_DIR = STATIC_DIR / "vendor" / "plotly.js-cartesian-dist-min"
-
-
-def import_pandas() -> None:
-    """Import pandas where no chart is being built (once per process; ~0.2 s)."""
-    if "pandas" not in sys.modules:
-        with BUILDING:
-            import pandas  # noqa: F401
 
 
 # Runs in the page (not an iframe) on every render of an element. The first render makes

@@ -21,6 +21,7 @@ from explorer.runs.slots import SHARED, SLOTS
 from explorer.runs.states import FINISHED, RunState, Snapshot
 from explorer.runs.sweep import MAX_SWEEP
 from explorer.runs.variants import MAX_VARIANTS, Variant, comparison_key
+from explorer.tasks.registry import LOADS_PANDAS
 from ui import janitor, plot, widget_state
 
 if TYPE_CHECKING:  # torch and the training code load after the first page (warm_up)
@@ -62,10 +63,11 @@ def warm_up() -> None:
     interval = sys.getswitchinterval()
     sys.setswitchinterval(WARM_UP_SWITCH_SECONDS)  # the server's threads get turns sooner
     try:
-        engine()
+        engine(pandas=False)  # what a Train pressed now waits for, first
         from explorer.engine.training import warm_up as train_a_little
 
         train_a_little()
+        plot.import_pandas()  # the data tasks', Learn's and Compare's (~0.3 s)
         import sklearn.decomposition  # noqa: F401  (the Hidden states page's PCA, ~0.7 s)
     finally:
         sys.setswitchinterval(interval)
@@ -81,10 +83,12 @@ def warm_up_delay(environ: Mapping[str, str] | None = None) -> float:
         return WARM_UP_DELAY
 
 
-def engine() -> None:
+def engine(config: RunConfig | None = None, pandas: bool = True) -> None:
     """Import what training needs (torch, the models, the live run): the first Train of a
-    server that has not warmed up yet waits here, once."""
-    plot.import_pandas()  # first, and apart: the training code imports it too
+    server that has not warmed up yet waits here, once. pandas too (first, where no chart
+    is being built) when `pandas` is set and the run's task, if given, loads it."""
+    if pandas and (config is None or config.task in LOADS_PANDAS):
+        plot.import_pandas()
     import torch
 
     import explorer.runs.compare
@@ -137,7 +141,7 @@ def runs_root() -> Path:
 
 def replace_run(config: RunConfig) -> LiveRun:
     """A new idle run for config; the old one's thread is told to stop."""
-    engine()
+    engine(config)
     from explorer.runs.live import LiveRun
 
     return _install(LiveRun(config, runs_dir=runs_root()))

@@ -23,6 +23,7 @@ from explorer.config import RunConfig
 from explorer.engine.analysis import predictions as task_predictions
 from explorer.engine.history import History
 from explorer.engine.training import Trainer
+from explorer.runs.pandas_lock import import_pandas
 from explorer.runs.registry import REGISTRY
 from explorer.runs.scheduler import GATE, QUEUE, FairGate, RunQueue
 from explorer.runs.states import ACTIVE, FINISHED, Reason, RunState, Snapshot
@@ -100,11 +101,8 @@ class LiveRun:
                     self._message = "Building the model..."
                     self._reason = Reason("starting")
                 else:  # a paused run whose thread ended: go on in a new one
-                    self._state, self._message, self._reason = (
-                        RunState.RUNNING,
-                        "",
-                        Reason("running"),
-                    )
+                    self._state, self._message = RunState.RUNNING, ""
+                    self._reason = Reason("running")
                 self._start_thread()
             elif self._state == RunState.PAUSED:
                 self._state = RunState.RUNNING
@@ -213,6 +211,7 @@ class LiveRun:
     def save(self, folder: Path) -> Path:
         """Write the run folder; waits for the step in progress, so it is consistent. A
         finished run without a trainer (LiveRun.finished) copies the folder it came from."""
+        import_pandas()  # the bundle writer's; see explorer/runs/pandas_lock.py
         from explorer.runs.bundle import save_run
         from explorer.runs.opened import copy_run
 
@@ -333,6 +332,7 @@ class LiveRun:
             state, message = self._state, self._message
         if state not in (RunState.COMPLETED, RunState.DIVERGED, RunState.STOPPED):
             return
+        import_pandas()  # the first in this process may be here, in a training thread
         from explorer.runs.bundle import save_run
         from explorer.runs.folders import new_run_folder
 

@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     )
     from explorer.tasks.chars import CharsTask
     from explorer.tasks.digits import DigitsTask
-    from explorer.tasks.registry import TASK_CLASSES, make_task
+    from explorer.tasks.registry import LOADS_PANDAS, TASK_HOMES, make_task, task_class
     from explorer.tasks.series import SeriesTask
     from explorer.tasks.synthetic import SINE_DT, AddingTask, SineNextTask, SineWindowTask
 
@@ -39,13 +39,14 @@ _HOMES = {
     "DigitsTask": "digits",
     "SeriesTask": "series",
     **dict.fromkeys(("SINE_DT", "AddingTask", "SineNextTask", "SineWindowTask"), "synthetic"),
-    **dict.fromkeys(("TASK_CLASSES", "make_task"), "registry"),
+    **dict.fromkeys(("LOADS_PANDAS", "TASK_HOMES", "make_task", "task_class"), "registry"),
 }
 
 __all__ = [  # spelled out for linters; _HOMES says where each lives
+    "LOADS_PANDAS",
     "PROBE_SIZE",
     "SINE_DT",
-    "TASK_CLASSES",
+    "TASK_HOMES",
     "VAL_SIZE",
     "AddingTask",
     "Batch",
@@ -59,6 +60,7 @@ __all__ = [  # spelled out for linters; _HOMES says where each lives
     "SineWindowTask",
     "Task",
     "make_task",
+    "task_class",
 ]
 
 

@@ -11,22 +11,34 @@ True
 
 from __future__ import annotations
 
-from explorer.config import RunConfig
-from explorer.tasks.base import Task
-from explorer.tasks.chars import CharsTask
-from explorer.tasks.digits import DigitsTask
-from explorer.tasks.series import SeriesTask
-from explorer.tasks.synthetic import AddingTask, SineNextTask, SineWindowTask
+import importlib
+from typing import TYPE_CHECKING
 
-TASK_CLASSES: dict[str, type[Task]] = {
-    "adding": AddingTask,
-    "sine_next": SineNextTask,
-    "sine_window": SineWindowTask,
-    "series": SeriesTask,
-    "digits": DigitsTask,
-    "chars": CharsTask,
+from explorer.config import RunConfig
+
+if TYPE_CHECKING:
+    from explorer.tasks.base import Task
+
+# Each task's class and the module (in explorer.tasks) it lives in, loaded when a run of
+# that task is made: training the sine task does not load the series task's table reader.
+TASK_HOMES: dict[str, tuple[str, str]] = {
+    "adding": ("synthetic", "AddingTask"),
+    "sine_next": ("synthetic", "SineNextTask"),
+    "sine_window": ("synthetic", "SineWindowTask"),
+    "series": ("series", "SeriesTask"),
+    "digits": ("digits", "DigitsTask"),
+    "chars": ("chars", "CharsTask"),
 }
+# The tasks whose modules import pandas (a table reader, scikit-learn's datasets): a
+# server imports it for them where no chart is being built (ui/plot.py's import_pandas).
+# tests/test_startup.py checks this list both ways.
+LOADS_PANDAS = frozenset({"series", "digits", "chars"})
+
+
+def task_class(name: str) -> type[Task]:
+    module, cls = TASK_HOMES[name]
+    return getattr(importlib.import_module(f"explorer.tasks.{module}"), cls)
 
 
 def make_task(config: RunConfig) -> Task:
-    return TASK_CLASSES[config.task](config)
+    return task_class(config.task)(config)
