@@ -201,6 +201,20 @@ def test_pages_open_on_the_labelled_example_and_train_replaces_it(page: str) -> 
     assert any(t.startswith(("Loss", "‖dL/dh_t‖")) for t in chart_titles(at))
 
 
+def test_the_page_drawn_after_train_already_shows_the_first_loss_point() -> None:
+    """The click waits (briefly) for the new run's first step, so the redraw it triggers
+    shows a point instead of an empty chart until the next poll."""
+    at = open_app({"hidden": "8", "seq_len": "20", "steps": "100000"})
+    session.engine()  # torch loaded, as after the warm-up: the wait is then a few ms
+    at.button(key="btn_train").click().run()  # one script run, no polling in AppTest
+    no_exception(at)
+    loss = next(s for s in chart_specs(at) if s["layout"]["title"]["text"].startswith("Loss"))
+    steps = values(loss["data"][0]["x"])
+    assert len(steps) >= 1 and steps[-1] < 100_000, steps  # the new run's, not the example's
+    assert not any("Example run" in i.value for i in at.info)
+    at.button(key="btn_stop").click().run()
+
+
 def test_a_lesson_link_opens_on_its_recorded_result_after_the_prediction() -> None:
     lesson = LESSONS[-1]
     at = open_app({"preset": lesson})

@@ -42,6 +42,9 @@ MOVED_KEY = (
 OPEN_PENDING_KEY = "open_pending"  # set by a callback; the page then switches to Train
 POLL_SECONDS = 0.25  # 4 redraws a second while a run trains
 QUEUED_POLL_SECONDS = 3.0  # a queued run only shows its place in line
+# s: at most this long a Train click waits for the new run's first step (a few ms once
+# torch is loaded), so the redraw it triggers draws that step instead of the next poll
+FIRST_STEP_WAIT = 0.5
 WARM_UP_DELAY = 5.0  # s: at the latest (a page with no chart, a browser that never reports)
 WARM_UP_DELAY_ENV = "RNN_EXPLORER_WARM_UP_DELAY"
 WARM_UP_SWITCH_SECONDS = 0.0005  # the GIL's switch interval while warming up (default 5 ms)
@@ -186,7 +189,15 @@ def too_heavy_message() -> RunConfig | None:
 
 def train(config: RunConfig) -> None:
     if (run := _run_for(config)) is not None:
+        fresh = not run.snapshot().history.steps
         run.start()
+        if fresh:  # the page redrawn after this click then shows the first loss point
+            run.wait_for(_past_first_step, timeout=FIRST_STEP_WAIT)
+
+
+def _past_first_step(snap: Snapshot) -> bool:
+    """A step is on record, or the run will not take one soon (queued, paused, ended)."""
+    return bool(snap.history.steps) or snap.state not in (RunState.STARTING, RunState.RUNNING)
 
 
 def pause() -> None:

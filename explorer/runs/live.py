@@ -200,7 +200,8 @@ class LiveRun:
             self._thread.join(timeout)
 
     def wait_for(self, predicate, timeout: float = 30.0) -> Snapshot:
-        """Block until predicate(snapshot) holds or the timeout passes (for tests, CLI)."""
+        """Block until predicate(snapshot) holds or the timeout passes (tests, the CLI, a
+        Train click waiting for its first step)."""
         deadline = time.monotonic() + timeout
         snap = self.snapshot()
         while not predicate(snap) and time.monotonic() < deadline:
