@@ -200,8 +200,7 @@ class LiveRun:
             self._thread.join(timeout)
 
     def wait_for(self, predicate, timeout: float = 30.0) -> Snapshot:
-        """Block until predicate(snapshot) holds or the timeout passes (tests, the CLI, a
-        Train click waiting for its first step)."""
+        """Block until predicate(snapshot) holds or the timeout passes (tests, CLI, Train)."""
         deadline = time.monotonic() + timeout
         snap = self.snapshot()
         while not predicate(snap) and time.monotonic() < deadline:

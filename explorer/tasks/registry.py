@@ -30,7 +30,7 @@ TASK_HOMES: dict[str, tuple[str, str]] = {
     "chars": ("chars", "CharsTask"),
 }
 # The tasks whose modules import pandas (a table reader, scikit-learn's datasets): a
-# server imports it for them where no chart is being built (ui/plot.py's import_pandas).
+# server imports it for them where no chart is being built (explorer/runs/pandas_lock.py).
 # tests/test_startup.py checks this list both ways.
 LOADS_PANDAS = frozenset({"series", "digits", "chars"})
 
