@@ -325,3 +325,54 @@ print("ok")
         [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=60
     )
     assert out.stdout.strip() == "ok", out.stderr
+
+
+PRELOAD = """
+import json, sys, threading, time
+from explorer.engine.preload import preload_torch
+
+longest = [0.0]
+done = threading.Event()
+
+def tick():  # a page's thread: it sleeps 1 ms at a time and needs the GIL to wake
+    last = time.perf_counter()
+    while not done.is_set():
+        time.sleep(0.001)
+        now = time.perf_counter()
+        longest[0], last = max(longest[0], now - last), now
+
+ticker = threading.Thread(target=tick)
+ticker.start()
+time.sleep(0.05)
+longest[0] = 0.0
+start = time.perf_counter()
+loaded = preload_torch()
+took = time.perf_counter() - start
+gap = longest[0]
+done.set()
+ticker.join()
+maps = open("/proc/self/maps").read()
+result = {"loaded": [str(p) for p in loaded], "took": took, "gap": gap,
+          "torch_imported": "torch" in sys.modules, "cpu_mapped": "libtorch_cpu" in maps}
+import torch
+result["sum"] = float(torch.ones(3).sum())
+print(json.dumps(result))
+"""
+
+
+def test_torch_libraries_load_before_the_import_without_holding_the_gil() -> None:
+    """preload_torch maps libtorch (~0.15 s of loader work here) while another thread keeps
+    waking every millisecond; with the GIL held (ctypes.CDLL, or `import torch` itself)
+    that thread's longest pause is the whole load. torch then imports and computes."""
+    if not sys.platform.startswith("linux"):
+        pytest.skip("/proc/self/maps is Linux's")
+    out = subprocess.run(
+        [sys.executable, "-c", PRELOAD], capture_output=True, text=True, cwd=ROOT, timeout=120
+    )
+    assert out.returncode == 0, out.stderr
+    result = json.loads(out.stdout.strip().splitlines()[-1])
+    names = [os.path.basename(p) for p in result["loaded"]]
+    assert names[0] == "libtorch_global_deps.so" and names[1].startswith("_C."), names
+    assert not result["torch_imported"] and result["cpu_mapped"]
+    assert result["gap"] < result["took"] / 2, result
+    assert result["sum"] == 3.0

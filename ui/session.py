@@ -92,6 +92,10 @@ def engine(config: RunConfig | None = None, pandas: bool = True) -> None:
     is being built) when `pandas` is set and the run's task, if given, loads it."""
     if pandas and (config is None or config.task in LOADS_PANDAS):
         plot.import_pandas()
+    if "torch" not in sys.modules:
+        from explorer.engine.preload import preload_torch
+
+        preload_torch()  # the slow part of `import torch`, with the GIL released
     import torch
 
     import explorer.runs.compare
