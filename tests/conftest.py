@@ -8,10 +8,10 @@ import torch
 
 from explorer.runs.folders import RUNS_ENV
 
-# The app's warm-up thread (ui/session.py) waits for a browser's first drawn chart, else
-# this long: AppTest draws in no browser, and a warm-up still importing torch or training
-# when the test process exits aborts it ("terminate called without an active exception").
-# Servers the tests start inherit it; their browsers report the drawn chart.
+# The app's warm-up thread (ui/session.py) starts after a server's first page, unless this
+# holds it back: AppTest runs pages in the test process, and a warm-up still importing
+# torch or training when the process exits aborts it ("terminate called without an active
+# exception"). The servers the browser tests start drop it (test_browser.server_environment).
 os.environ.setdefault("RNN_EXPLORER_WARM_UP_DELAY", "3600")
 
 

@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 from ui import plot
+from ui.session import WARM_UP_DELAY_ENV
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page
@@ -159,6 +160,12 @@ def browser() -> Iterator[Browser]:
         browser.close()
 
 
+def server_environment() -> dict[str, str]:
+    """This process's environment, less the warm-up's hold (conftest.py): a server the
+    browser tests start warms up after its first page, as a real one does."""
+    return {k: v for k, v in os.environ.items() if k != WARM_UP_DELAY_ENV}
+
+
 @contextlib.contextmanager
 def serve(folder: Path, env: dict[str, str] | None = None) -> Iterator[tuple[str, float]]:
     """The server started as the README does, on a free port, its log in `folder`; yields
@@ -176,7 +183,7 @@ def serve(folder: Path, env: dict[str, str] | None = None) -> Iterator[tuple[str
         process = subprocess.Popen(
             command,
             cwd=ROOT,
-            env={**os.environ, **(env or {})},
+            env={**server_environment(), **(env or {})},
             stdout=out,
             stderr=subprocess.STDOUT,
             start_new_session=True,

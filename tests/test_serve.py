@@ -18,7 +18,7 @@ import time
 from pathlib import Path
 
 import pytest
-from test_browser import CHART, _free_port, _require_browser, wait_status
+from test_browser import CHART, _free_port, _require_browser, server_environment, wait_status
 
 from explorer import serve
 from explorer.i18n import text
@@ -72,6 +72,7 @@ class Served:
         self.process = subprocess.Popen(
             [sys.executable, "-m", "explorer", "serve", "--processes", "2", "--port", str(port)],
             cwd=ROOT,
+            env=server_environment(),  # each process warms up after its first page
             stdout=log.open("w"),
             stderr=subprocess.STDOUT,
             start_new_session=True,

@@ -7,6 +7,8 @@ import json
 import os
 import subprocess
 import sys
+import threading
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -111,6 +113,7 @@ def test_task_facts_are_the_task_classes_attributes() -> None:
 
 TRAIN_TWO_STEPS = """
 import sys
+import threading
 from explorer.config import RunConfig
 from explorer.runs.live import LiveRun
 run = LiveRun(RunConfig(task=sys.argv[1], steps=2))  # no runs directory: nothing saved
@@ -325,6 +328,29 @@ print("ok")
         [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=60
     )
     assert out.stdout.strip() == "ok", out.stderr
+
+
+def test_the_warm_up_thread_lowers_only_its_own_priority() -> None:
+    """The warm-up runs at WARM_UP_NICE; the server's other threads keep theirs."""
+    if not sys.platform.startswith("linux"):
+        pytest.skip("per-thread nice values are Linux's")
+
+    def nice_of(tid: int) -> int:  # field 19 of /proc/<pid>/task/<tid>/stat
+        stat = Path(f"/proc/self/task/{tid}/stat").read_text()
+        return int(stat.rsplit(")", 1)[1].split()[16])
+
+    seen: dict[str, int] = {}
+
+    def lowered() -> None:
+        assert session.lower_thread_priority(session.WARM_UP_NICE)
+        seen["warm-up"] = nice_of(threading.get_native_id())
+
+    before = nice_of(threading.get_native_id())
+    worker = threading.Thread(target=lowered)
+    worker.start()
+    worker.join(10)
+    assert seen["warm-up"] == max(before, session.WARM_UP_NICE)
+    assert nice_of(threading.get_native_id()) == before
 
 
 PRELOAD = """

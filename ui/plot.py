@@ -22,7 +22,6 @@ import contextlib
 import json
 import os
 import tempfile
-import threading
 from functools import cache
 from pathlib import Path
 
@@ -35,9 +34,6 @@ from explorer.runs.pandas_lock import PANDAS_LOCK
 from explorer.runs.pandas_lock import import_pandas as import_pandas  # the pages call it here
 
 STATIC_DIR = Path(__file__).resolve().parents[1] / "static"  # beside app.py
-# Set when a browser has drawn its first chart: ui/session.py's warm-up waits for it, so
-# importing torch (which holds the GIL) never slows the first page's drawing.
-DRAWN = threading.Event()
 # Held while a page builds its charts, and while pandas is first imported (import_pandas):
 # see explorer/runs/pandas_lock.py.
 BUILDING = PANDAS_LOCK
@@ -146,12 +142,6 @@ export default function (component) {
       if (div.__rnnPlotly && div.__rnnPlotly !== Plotly) div.__rnnPlotly.purge(div);
       div.__rnnPlotly = Plotly;
       return Plotly.react(div, figure.data, figure.layout, config);
-    })
-    .then(() => {
-      // Once per tab: the server may now load what Train needs (see DRAWN).
-      if (window.__rnnDrawn) return;
-      window.__rnnDrawn = true;
-      component.setTriggerValue('drawn', true);
     });
 }
 """
@@ -247,4 +237,4 @@ def show(fig_json: str, key: str, config: dict) -> None:
         "src": src,
         "lite": lite_url(),
     }
-    _component()(key=f"plot_{key}", data=data, height="content", on_drawn_change=DRAWN.set)
+    _component()(key=f"plot_{key}", data=data, height="content")

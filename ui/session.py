@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import sys
 import threading
+import time
 import weakref
 from collections.abc import Mapping
 from contextlib import AbstractContextManager
@@ -45,24 +46,27 @@ QUEUED_POLL_SECONDS = 3.0  # a queued run only shows its place in line
 # s: at most this long a Train click waits for the new run's first step (a few ms once
 # torch is loaded), so the redraw it triggers draws that step instead of the next poll
 FIRST_STEP_WAIT = 0.5
-WARM_UP_DELAY = 5.0  # s: at the latest (a page with no chart, a browser that never reports)
+WARM_UP_DELAY = 0.0  # s after the first page (tests hold it back: WARM_UP_DELAY_ENV)
 WARM_UP_DELAY_ENV = "RNN_EXPLORER_WARM_UP_DELAY"
 WARM_UP_SWITCH_SECONDS = 0.0005  # the GIL's switch interval while warming up (default 5 ms)
+WARM_UP_NICE = 19  # the warm-up thread's nice value: the pages' threads get the cores first
 
 
 @st.cache_resource(show_spinner=False)
 def warm_up_in_background() -> threading.Thread:
     """Once per server process, after its first page: import torch and the training code
     and pay torch's one-off costs (~1.2 s here; torch.optim's classes, which would add
-    torch._dynamo's 1.0 s, are not used), so that Train answers at once. It starts when a
-    browser has drawn its first chart: an import holds the GIL, and the page would wait."""
+    torch._dynamo's 1.0 s, are not used), so that Train answers at once. It runs beside
+    the first pages without slowing them: at the lowest CPU priority, with torch's
+    libraries loaded outside the GIL (explorer/engine/preload.py)."""
     thread = threading.Thread(target=warm_up, daemon=True, name="warm-up")
     thread.start()
     return thread
 
 
 def warm_up() -> None:
-    plot.DRAWN.wait(warm_up_delay())  # a browser drew its first chart, or the delay passed
+    time.sleep(warm_up_delay())
+    lower_thread_priority(WARM_UP_NICE)
     interval = sys.getswitchinterval()
     sys.setswitchinterval(WARM_UP_SWITCH_SECONDS)  # the server's threads get turns sooner
     try:
@@ -74,6 +78,21 @@ def warm_up() -> None:
         import sklearn.decomposition  # noqa: F401  (the Hidden states page's PCA, ~0.7 s)
     finally:
         sys.setswitchinterval(interval)
+
+
+def lower_thread_priority(nice: int) -> bool:
+    """Give the calling thread (alone: on Linux a thread is its own task) this nice value,
+    so that when the cores are busy it runs only in what the others leave. It can only be
+    lowered, never raised back without privileges: the warm-up thread ends after its work.
+    False where the system has no per-thread priority."""
+    if not sys.platform.startswith("linux"):  # elsewhere PRIO_PROCESS means the process
+        return False
+    try:
+        tid = threading.get_native_id()
+        os.setpriority(os.PRIO_PROCESS, tid, max(nice, os.getpriority(os.PRIO_PROCESS, tid)))
+    except (AttributeError, OSError):  # not Linux, or not allowed
+        return False
+    return True
 
 
 def warm_up_delay(environ: Mapping[str, str] | None = None) -> float:
