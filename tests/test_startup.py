@@ -353,6 +353,47 @@ def test_the_warm_up_thread_lowers_only_its_own_priority() -> None:
     assert nice_of(threading.get_native_id()) == before
 
 
+WARM_UP_ALONE = """
+import json, os, threading
+from ui import session
+
+worker = threading.Thread(target=session.warm_up, name="warm-up")
+worker.start()
+worker.join(300)
+nice = {}
+for tid in os.listdir("/proc/self/task"):
+    try:
+        with open(f"/proc/self/task/{tid}/stat") as stat:
+            nice[tid] = int(stat.read().rsplit(")", 1)[1].split()[16])
+    except FileNotFoundError:  # a thread that has just ended
+        pass
+print(json.dumps({"done": not worker.is_alive(), "nice": nice}))
+"""
+
+
+def test_the_warm_up_leaves_no_thread_at_its_priority() -> None:
+    """A thread started from a niced one inherits its nice value: the worker threads that
+    importing scipy (BLAS) and pandas (jemalloc) start must not be left at nice 19, or
+    later pages would compute on them there (it was so before the torch part ran alone).
+    Run in a fresh interpreter."""
+    if not sys.platform.startswith("linux"):
+        pytest.skip("per-thread nice values are Linux's")
+    env = {**os.environ, session.WARM_UP_DELAY_ENV: "0"}
+    out = subprocess.run(
+        [sys.executable, "-c", WARM_UP_ALONE],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env=env,
+        timeout=360,
+    )
+    assert out.returncode == 0, out.stderr
+    result = json.loads(out.stdout.strip().splitlines()[-1])
+    assert result["done"]
+    own = os.getpriority(os.PRIO_PROCESS, 0)
+    assert set(result["nice"].values()) == {own}, result["nice"]
+
+
 PRELOAD = """
 import json, sys, threading, time
 from explorer.engine.preload import preload_torch

@@ -66,18 +66,29 @@ def warm_up_in_background() -> threading.Thread:
 
 def warm_up() -> None:
     time.sleep(warm_up_delay())
-    lower_thread_priority(WARM_UP_NICE)
     interval = sys.getswitchinterval()
     sys.setswitchinterval(WARM_UP_SWITCH_SECONDS)  # the server's threads get turns sooner
     try:
-        engine(pandas=False)  # what a Train pressed now waits for, first
-        from explorer.engine.training import warm_up as train_a_little
-
-        train_a_little()
+        # A thread inherits its creator's nice value, and importing numpy's kin starts
+        # BLAS workers (scipy's, by sklearn) and pandas a jemalloc thread that later pages
+        # compute with: only torch's part, which leaves no thread behind, runs niced.
+        torch_part = threading.Thread(target=warm_up_torch, daemon=True, name="warm-up-torch")
+        torch_part.start()
+        torch_part.join()
         plot.import_pandas()  # the data tasks', Learn's and Compare's (~0.3 s)
         import sklearn.decomposition  # noqa: F401  (the Hidden states page's PCA, ~0.7 s)
     finally:
         sys.setswitchinterval(interval)
+
+
+def warm_up_torch() -> None:
+    """What a Train pressed now waits for, at the lowest priority: the first page is
+    still being drawn, by this server's other threads and by the browser."""
+    lower_thread_priority(WARM_UP_NICE)
+    engine(pandas=False)
+    from explorer.engine.training import warm_up as train_a_little
+
+    train_a_little()
 
 
 def lower_thread_priority(nice: int) -> bool:
