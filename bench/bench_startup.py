@@ -7,17 +7,22 @@ After the app's first chart it presses Train and times the first loss point. It 
 each round, the medians, their ratio (the target is at most 1.2), and what each heavy
 import costs in a fresh interpreter (where a cold start's time goes).
 
-    python bench/bench_startup.py [--rounds 5]
+    python bench/bench_startup.py [--rounds 5] [--pause S] [--busy N]
+
+--busy N runs N processes spinning on the cores through every cold start, app and bare
+page alike: a server started on a machine that is already at work.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 from playwright.sync_api import Browser, sync_playwright
@@ -78,6 +83,19 @@ def cold_start(
     return first_chart, latency
 
 
+@contextlib.contextmanager
+def busy_cores(count: int) -> Iterator[None]:
+    """`count` processes spinning at normal priority while the block runs."""
+    spin = [sys.executable, "-c", "while True: pass"]
+    spinners = [subprocess.Popen(spin) for _ in range(count)]
+    try:
+        yield
+    finally:
+        for spinner in spinners:
+            spinner.kill()
+            spinner.wait()
+
+
 def page_switches(browser: Browser, settle: float = 8.0) -> dict[str, float]:
     """Seconds from a click in the navigation to the next page's first drawn chart, on a
     server left idle for `settle` s after its first page (warmed up by then)."""
@@ -115,6 +133,12 @@ def main() -> None:
         help="seconds between the first chart and pressing Train (0: at once, before the "
         "server has loaded torch; 3: a person who reads the page first)",
     )
+    parser.add_argument(
+        "--busy",
+        type=int,
+        default=0,
+        help="processes spinning on the cores during every cold start (default 0)",
+    )
     args = parser.parse_args()
     app_s, bare_s, train_s = [], [], []
     with tempfile.TemporaryDirectory() as tmp, sync_playwright() as pw:
@@ -123,8 +147,10 @@ def main() -> None:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         cold_start(browser, bare, train=False)  # warm the disk cache for both
         for n in range(args.rounds):
-            first, latency = cold_start(browser, "app.py", train=True, pause=args.pause)
-            reference, _ = cold_start(browser, bare, train=False)
+            with busy_cores(args.busy):
+                first, latency = cold_start(browser, "app.py", train=True, pause=args.pause)
+            with busy_cores(args.busy):
+                reference, _ = cold_start(browser, bare, train=False)
             app_s.append(first)
             bare_s.append(reference)
             train_s.append(latency)
@@ -137,7 +163,8 @@ def main() -> None:
         browser.close()
     ratio = statistics.median(app_s) / statistics.median(bare_s)
     print(
-        f"\ncold start to first chart, median of {args.rounds}: app "
+        f"\ncold start to first chart, median of {args.rounds}"
+        f"{f', {args.busy} processes busy' if args.busy else ''}: app "
         f"{statistics.median(app_s):.2f} s, bare Streamlit + Plotly page "
         f"{statistics.median(bare_s):.2f} s: ratio {ratio:.2f} (target <= 1.2)"
     )
