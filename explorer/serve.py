@@ -116,9 +116,11 @@ backend apps
 
 
 def app_command(app: App, plan: Plan) -> list[str]:
+    """`streamlit run app.py`, by way of ui/serve_process.py, which loads torch as the
+    process starts: before the class arrives, not while its first pages are drawn."""
     return [
         sys.executable,
-        *("-m", "streamlit", "run", str(ROOT / "app.py")),
+        *("-m", "ui.serve_process", "run", str(ROOT / "app.py")),
         *("--server.address", "127.0.0.1", "--server.port", str(app.port)),
         *("--server.headless", "true"),
     ]

@@ -18,7 +18,15 @@ import time
 from pathlib import Path
 
 import pytest
-from test_browser import CHART, _free_port, _require_browser, server_environment, wait_status
+from test_browser import (
+    CHART,
+    _free_port,
+    _require_browser,
+    _stop,
+    _wait_healthy,
+    server_environment,
+    wait_status,
+)
 
 from explorer import serve
 from explorer.i18n import text
@@ -47,6 +55,47 @@ def test_each_process_gets_its_share_of_the_machine(monkeypatch):
     assert serve.process_shares(16, cores=2, workers=2)["RNN_EXPLORER_MAX_WORKERS"] == "1"
     monkeypatch.setenv("RNN_EXPLORER_MAX_RUNS", "3")  # a teacher's own setting stays
     assert "RNN_EXPLORER_MAX_RUNS" not in serve.process_shares(2, cores=8, workers=8)
+
+
+def _torch_mapped(pid: int) -> bool:
+    return "libtorch_cpu" in Path(f"/proc/{pid}/maps").read_text()
+
+
+def test_a_served_process_loads_torch_before_its_first_page(tmp_path):
+    """A process of `explorer serve` warms up as it starts, no page asked for; a plain
+    `streamlit run` (a teacher's own), started beside it, waits for its first page."""
+    if not sys.platform.startswith("linux"):
+        pytest.skip("reads /proc/PID/maps")
+    app, plain = serve.App("a1", _free_port()), serve.App("plain", _free_port())
+    plan = serve.Plan("127.0.0.1", 0, [app, plain])
+    served_command = serve.app_command(app, plan)
+    plain_command = serve.app_command(plain, plan)
+    plain_command[1:3] = ["-m", "streamlit"]  # instead of ui.serve_process
+    processes = []
+    try:
+        for name, command in [("served", served_command), ("plain", plain_command)]:
+            with (tmp_path / f"{name}.log").open("w") as out:
+                processes.append(
+                    subprocess.Popen(
+                        command,
+                        cwd=ROOT,
+                        env=server_environment(),
+                        stdout=out,
+                        stderr=subprocess.STDOUT,
+                        start_new_session=True,
+                    )
+                )
+        for a, name, process in zip((app, plain), ("served", "plain"), processes, strict=True):
+            _wait_healthy(f"http://127.0.0.1:{a.port}", process, tmp_path / f"{name}.log")
+        served, plain_process = processes
+        deadline = time.monotonic() + 120
+        while not _torch_mapped(served.pid):
+            assert time.monotonic() < deadline, (tmp_path / "served.log").read_text()[-2000:]
+            time.sleep(0.2)
+        assert not _torch_mapped(plain_process.pid)
+    finally:
+        for process in processes:
+            _stop(process)
 
 
 def _require_haproxy() -> None:

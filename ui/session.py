@@ -52,16 +52,23 @@ WARM_UP_SWITCH_SECONDS = 0.0005  # the GIL's switch interval while warming up (d
 WARM_UP_NICE = 19  # the warm-up thread's nice value: the pages' threads get the cores first
 
 
-@st.cache_resource(show_spinner=False)
+_WARM_UP_LOCK = threading.Lock()
+_WARM_UP: list[threading.Thread] = []  # the process's one warm-up thread, once started
+
+
 def warm_up_in_background() -> threading.Thread:
-    """Once per server process, after its first page: import torch and the training code
-    and pay torch's one-off costs (~1.2 s here; torch.optim's classes, which would add
+    """Once per server process, after its first page (or at its start, for a process of
+    `explorer serve`: ui/serve_process.py): import torch and the training code and pay
+    torch's one-off costs (~1.2 s here; torch.optim's classes, which would add
     torch._dynamo's 1.0 s, are not used), so that Train answers at once. It runs beside
     the first pages without slowing them: at the lowest CPU priority, with torch's
     libraries loaded outside the GIL (explorer/engine/preload.py)."""
-    thread = threading.Thread(target=warm_up, daemon=True, name="warm-up")
-    thread.start()
-    return thread
+    with _WARM_UP_LOCK:
+        if not _WARM_UP:
+            thread = threading.Thread(target=warm_up, daemon=True, name="warm-up")
+            thread.start()
+            _WARM_UP.append(thread)
+        return _WARM_UP[0]
 
 
 def warm_up() -> None:
