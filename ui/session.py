@@ -114,8 +114,8 @@ def lower_thread_priority(nice: int) -> bool:
 
 
 def warm_up_delay(environ: Mapping[str, str] | None = None) -> float:
-    """The longest wait between the first page and the warm-up: $RNN_EXPLORER_WARM_UP_DELAY,
-    else WARM_UP_DELAY (tests set it high to see what a first page imports by itself)."""
+    """Seconds the warm-up waits before it starts: $RNN_EXPLORER_WARM_UP_DELAY, else
+    WARM_UP_DELAY (tests set it high to see what a first page imports by itself)."""
     value = (os.environ if environ is None else environ).get(WARM_UP_DELAY_ENV, "")
     try:
         return max(0.0, float(value)) if value else WARM_UP_DELAY
