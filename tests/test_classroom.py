@@ -3,10 +3,12 @@ mode and controls hidden through the URL."""
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 import pytest
 from harness import chart_specs, open_app
+from streamlit.elements.lib import policies as policies_module
 from streamlit.testing.v1 import AppTest
 
 from explorer.i18n import text
@@ -112,6 +114,28 @@ def test_a_lesson_link_opens_the_lessons_own_page_and_question(name):
     question = text(preset.text_key("question"))
     assert any(question in s.value for s in at.subheader)
     assert at.query_params["preset"] == name  # a copied address keeps the question
+
+
+@pytest.mark.parametrize("name", list(PRESETS))
+def test_a_lessons_values_reach_its_widgets_without_a_streamlit_warning(name, monkeypatch):
+    """A lesson sets its widgets by session state; a widget given a default as well made
+    Streamlit log "created with a default value but also had its value set via the
+    Session State API" (the Compare page's values did, once per server process)."""
+    monkeypatch.setattr(policies_module, "_shown_default_value_warning", False)  # once a process
+    records: list[logging.LogRecord] = []
+    handler = logging.Handler()
+    handler.emit = records.append  # type: ignore[method-assign]
+    policies = logging.getLogger("streamlit.elements.lib.policies")
+    policies.addHandler(handler)
+    try:
+        at = open_app({"preset": name})
+    finally:
+        policies.removeHandler(handler)
+    assert not at.exception
+    assert not [r.getMessage() for r in records if "Session State API" in r.getMessage()]
+    for slot, (knob, values) in enumerate(PRESETS[name].vary, start=1):  # and they arrived
+        shown = at.session_state[f"cmp_values{slot}_{knob}"]
+        assert (list(shown) if isinstance(shown, list) else shown.split(", ")) == list(values)
 
 
 def test_set_up_opens_the_lesson_and_keeps_it_in_the_address_bar():

@@ -72,11 +72,12 @@ def values_widget(knob: str, slot: str, base: RunConfig) -> list[str]:
     the knob, so switching knobs starts from that knob's suggestions."""
     choices = knob_values(knob)
     key = f"cmp_values{slot}_{knob}"
+    # a lesson sets the values by session state (ui/classroom.py): then no default, which
+    # Streamlit would ignore with a warning in the server's log
+    suggested = [] if key in st.session_state else suggested_values(knob, base)
     if choices is not None:
-        return st.multiselect(
-            t("cmp.values"), choices, default=suggested_values(knob, base), key=key
-        )
-    raw = st.text_input(t("cmp.values_text"), ", ".join(suggested_values(knob, base)), key=key)
+        return st.multiselect(t("cmp.values"), choices, default=suggested or None, key=key)
+    raw = st.text_input(t("cmp.values_text"), ", ".join(suggested), key=key)
     return [v.strip() for v in raw.split(",") if v.strip()]
 
 
