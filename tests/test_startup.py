@@ -47,6 +47,8 @@ from streamlit.testing.v1 import AppTest
 at = AppTest.from_file(sys.argv[1], default_timeout=60)
 if sys.argv[2]:
     at.switch_page(sys.argv[2])
+if sys.argv[3]:
+    at.query_params["preset"] = sys.argv[3]
 at.run()
 print(json.dumps({"errors": [e.value for e in at.exception],
                   "heavy": [m for m in HEAVY if m in sys.modules]}))
@@ -54,10 +56,10 @@ print(json.dumps({"errors": [e.value for e in at.exception],
 LESSONS = [n for n, p in PRESETS.items() if p.page == TRAIN_PAGE and not p.is_race]
 
 
-def first_run_imports(page: str) -> dict:
+def first_run_imports(page: str, preset: str = "") -> dict:
     env = {**os.environ, session.WARM_UP_DELAY_ENV: "600"}
     out = subprocess.run(
-        [sys.executable, "-c", FIRST_RUN, str(ROOT / "app.py"), page],
+        [sys.executable, "-c", FIRST_RUN, str(ROOT / "app.py"), page, preset],
         capture_output=True,
         text=True,
         env=env,
@@ -82,6 +84,15 @@ def test_a_first_page_imports_only_what_it_draws(page: str, allowed: tuple[str, 
     assert result["errors"] == []
     assert set(result["heavy"]) <= set(allowed), result["heavy"]
     assert "torch" not in result["heavy"]
+
+
+@pytest.mark.parametrize("preset", ["", *(n for n, p in PRESETS.items() if p.is_race)])
+def test_compare_and_a_race_lesson_link_open_without_torch(preset: str) -> None:
+    """Compare reads pandas for its tables; torch only once it reads a run bundle (after
+    the lesson's Reveal, or a saved run chosen), so a race lesson's link is quick."""
+    result = first_run_imports("" if preset else "views/compare.py", preset)
+    assert result["errors"] == []
+    assert set(result["heavy"]) <= {"pandas"}, result["heavy"]
 
 
 def test_the_pages_marked_light_are_the_ones_checked_here() -> None:

@@ -8,10 +8,9 @@ from pathlib import Path
 import streamlit as st
 
 from explorer.runs import folders as runs
-from explorer.runs.bundle import BundleError
 from explorer.runs.entries import Entry, load_entry
+from explorer.runs.readers import BundleError
 from explorer.runs.table import group_entries
-from explorer.runs.zipped import zip_run
 from ui import session
 from ui.i18n import t
 from ui.uploader import uploader_texts
@@ -76,13 +75,21 @@ def saved_section(saved: list, root: Path) -> None:
     )
     c3.download_button(
         t("cmp.download"),
-        data=lambda: zip_run(folder),
+        data=lambda: zipped(folder),
         key="cmp_saved_download",
         file_name=f"{folder.name}.zip",
         mime="application/zip",
         on_click="ignore",
         width="stretch",
     )
+
+
+def zipped(folder: Path) -> bytes:
+    """The run as a zip, made when the button is pressed: the bundle code loads torch,
+    which a lesson link opening on this page does not wait for."""
+    from explorer.runs.zipped import zip_run
+
+    return zip_run(folder)
 
 
 def upload_section(root: Path) -> None:

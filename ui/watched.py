@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 import streamlit as st
 
+from explorer.runs.folders import is_watched_folder
 from ui import plot
 from ui.i18n import t
 
@@ -68,8 +69,6 @@ def open_pending() -> bool:
 
 def list_watched(root: Path) -> list[Path]:
     """Watched run folders directly under root and one level down, newest name first."""
-    from explorer.watch.folder import is_watched_folder
-
     root = Path(root)
     if not root.is_dir():
         return []

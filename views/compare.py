@@ -50,9 +50,10 @@ def main() -> None:
     saved = runs.list_runs(root)
     if comparison is not None:
         entries = comparison.results()
-    else:  # a race lesson opens on its recorded result
-        lesson = classroom.active()
-        entries = saved_runs.example_race(lesson.name if lesson else None)
+    elif (lesson := classroom.active()) is not None and classroom.revealed():
+        entries = saved_runs.example_race(lesson.name)  # the lesson's recorded race
+    else:  # read after Reveal: reading a bundle loads torch, which the question need not
+        entries = []
     shown = [*entries, *saved_runs.overlaid(saved), *saved_runs.group_shown(root)]
     results_section(base, shown, lang)
     saved_runs.groups_section(root)

@@ -36,6 +36,7 @@ RUNS_ENV = "RNN_EXPLORER_RUNS"
 DEFAULT_RUNS_DIR = Path("runs")
 SAFE_NAME = re.compile(r"^\.?[A-Za-z0-9][A-Za-z0-9_.-]{0,120}$")  # no "/", no ".."
 RUN_FILES = ("config.json", "summary.json")  # summary.json is written last: a complete run
+WATCH_SOURCE = "watch"  # watch.json's "source" in a folder written by explorer.watch
 
 
 def runs_dir(flag: str | Path | None = None, environ: Mapping[str, str] | None = None) -> Path:
@@ -244,3 +245,16 @@ def list_groups(root: Path) -> list[Path]:
         and any(_is_run(p) for p in child.iterdir() if p.is_dir())
     ]
     return sorted(groups, key=lambda p: p.name, reverse=True)
+
+
+def is_watched_folder(path: Path | str) -> bool:
+    """Whether `path` is a folder written by explorer.watch's Probe.save (its watch.json
+    says so); the app tells watched runs from its own by this. Here, not in the watch
+    package, whose import loads torch: the Compare page lists them before it needs it."""
+    meta = Path(path) / "watch.json"
+    if not meta.is_file():
+        return False
+    try:
+        return json.loads(meta.read_text()).get("source") == WATCH_SOURCE
+    except (json.JSONDecodeError, UnicodeDecodeError, AttributeError):
+        return False

@@ -35,11 +35,12 @@ import numpy as np
 
 from explorer.engine.history import History
 from explorer.runs.bundle import GRADFLOW_KEYS, METRIC_COLUMNS, gradflow_arrays
+from explorer.runs.folders import WATCH_SOURCE as SOURCE
+from explorer.runs.folders import is_watched_folder as is_watched_folder  # the API's
 from explorer.runs.history_io import history_from
 from explorer.runs.readers import BundleError, read_csv, read_json, read_npz
 from explorer.watch.spec import MODES
 
-SOURCE = "watch"
 WATCH_FILES = ("watch.json", "metrics.csv", "gradflow.npz", "summary.json")
 CELLS = frozenset(cell for cell, _ in MODES.values())
 MAX_LAYERS = 64  # a sanity bound on what a folder may claim
@@ -82,18 +83,6 @@ def _finite(value: Any) -> Any:
     if isinstance(value, list | tuple):
         return [_finite(v) for v in value]
     return value
-
-
-def is_watched_folder(path: Path | str) -> bool:
-    """Whether `path` is a folder written by Probe.save (its watch.json says so); the app
-    tells watched runs from its own by this."""
-    meta = Path(path) / "watch.json"
-    if not meta.is_file():
-        return False
-    try:
-        return json.loads(meta.read_text()).get("source") == SOURCE
-    except (json.JSONDecodeError, UnicodeDecodeError, AttributeError):
-        return False
 
 
 def load_watched(folder: Path | str) -> WatchedRun:
