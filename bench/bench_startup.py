@@ -3,7 +3,9 @@
 Each round starts a server cold (`streamlit run`, headless, on 127.0.0.1) and opens it in
 a fresh headless Chromium context; the time runs from starting the process to the first
 drawn Plotly chart. Rounds alternate app and bare page, so both see the same machine.
-After the app's first chart it presses Train and times the first loss point. It prints
+After the app's first chart it presses Train and times the first loss point; then two
+lesson links (a Train lesson and a race on Compare) are opened cold, timed to their
+question, as a class given the link sees it (the ratio: to the bare page's chart). It prints
 each round, the medians, their ratio (the target is at most 1.2), and what each heavy
 import costs in a fresh interpreter (where a cold start's time goes).
 
@@ -32,6 +34,8 @@ ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run"]
 DRAWN = ".js-plotly-plot .main-svg"  # a drawn Plotly chart, whoever placed it
+REVEAL = "button:has-text('Reveal')"  # a lesson's question is on the page
+LESSONS = ("tutorial_sine", "exploding")  # a Train lesson, and a race on Compare
 BARE = (
     "import plotly.graph_objects as go\n"
     "import streamlit as st\n"
@@ -59,17 +63,19 @@ PAGE_DRAWN_JS = """(title) => {
 
 
 def cold_start(
-    browser: Browser, script: Path | str, train: bool, pause: float = 0.0
+    browser: Browser, script: Path | str, train: bool, pause: float = 0.0, lesson: str = ""
 ) -> tuple[float, float | None]:
     """(seconds from process start to the first drawn chart, Train to first loss point),
-    Train pressed `pause` seconds after the first chart (a person reading the page)."""
+    Train pressed `pause` seconds after the first chart (a person reading the page).
+    With `lesson`, its link is opened and the time runs to its question's Reveal button
+    (predict-then-reveal: no result is drawn before it)."""
     began = time.monotonic()
     with streamlit_server(script=script) as (url, _):
         context = browser.new_context(viewport={"width": 1400, "height": 1000})
         context.set_default_timeout(120_000)
         page = context.new_page()
-        page.goto(url)
-        page.wait_for_selector(DRAWN)
+        page.goto(f"{url}/?preset={lesson}" if lesson else url)
+        page.wait_for_selector(REVEAL if lesson else DRAWN)
         first_chart = time.monotonic() - began
         latency = None
         if train:
@@ -141,6 +147,7 @@ def main() -> None:
     )
     args = parser.parse_args()
     app_s, bare_s, train_s = [], [], []
+    lesson_s: dict[str, list[float]] = {name: [] for name in LESSONS}
     with tempfile.TemporaryDirectory() as tmp, sync_playwright() as pw:
         bare = Path(tmp) / "bare.py"
         bare.write_text(BARE)
@@ -151,12 +158,16 @@ def main() -> None:
                 first, latency = cold_start(browser, "app.py", train=True, pause=args.pause)
             with busy_cores(args.busy):
                 reference, _ = cold_start(browser, bare, train=False)
+            for name in LESSONS:
+                with busy_cores(args.busy):
+                    lesson_s[name].append(cold_start(browser, "app.py", False, lesson=name)[0])
             app_s.append(first)
             bare_s.append(reference)
             train_s.append(latency)
             print(
                 f"round {n + 1}: app {first:.2f} s, bare page {reference:.2f} s, "
-                f"Train to first loss point {latency:.2f} s",
+                f"Train to first loss point {latency:.2f} s, lesson links to their "
+                + ", ".join(f"{k} {v[-1]:.2f} s" for k, v in lesson_s.items()),
                 flush=True,
             )
         switches = page_switches(browser)
@@ -172,6 +183,12 @@ def main() -> None:
         f"Train {args.pause:g} s after the first chart to the first loss point: median "
         f"{statistics.median(train_s):.2f} s (target <= 1)"
     )
+    bare_median = statistics.median(bare_s)
+    lessons = ", ".join(
+        f"{name} {statistics.median(v):.2f} s ({statistics.median(v) / bare_median:.2f}x)"
+        for name, v in lesson_s.items()
+    )
+    print(f"a lesson's link, cold start to its question: {lessons}")
     shown = ", ".join(f"{label} {s:.2f} s" for label, s in switches.items())
     print(f"page switches while idle, click to the page's first chart: {shown} (target <= 1)")
     costs = ", ".join(f"{m} {import_cost(m):.2f} s" for m in IMPORTS)
