@@ -3,7 +3,8 @@
 Starts the server as the README does (python -m streamlit run app.py on a free local
 port), drives headless Debian Chromium with Playwright and prints one table:
 
-- app start: process spawn to the first rendered Plotly chart (torch's import dominates);
+- app start: process spawn to the first rendered Plotly chart (bench_startup.py sets it
+  beside a bare Streamlit page and says where the time goes);
 - Train latency: click to the loss chart's first point, median of 3 fresh sessions;
 - redraws/s of one training session, and of each of two sessions training at once: the
   DOM is sampled every 50 ms for 10 s and a redraw counted whenever the status line or the

@@ -198,7 +198,8 @@ def serve(folder: Path, env: dict[str, str] | None = None) -> Iterator[tuple[str
 @pytest.fixture(scope="module")
 def app(browser: Browser, tmp_path_factory: pytest.TempPathFactory) -> Iterator[App]:
     """One server for the module; the first page load is timed from the process spawn
-    (torch's import dominates) and warms the server for the rest."""
+    (bench/bench_startup.py says where that time goes) and warms the server up for the
+    rest."""
     with serve(tmp_path_factory.mktemp("server")) as (url, started):
         context = browser.new_context(viewport={"width": 1400, "height": 1000})
         page = context.new_page()
